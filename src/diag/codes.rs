@@ -1,0 +1,122 @@
+//! The catalogue of diagnostic codes. Codes are stable: a code, once published, keeps its
+//! meaning. Each has a kebab-case name, a default severity, a one-line summary and a long
+//! explanation (`docs/diagnostics/<code>.md`, printed by `cairn explain`).
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::Severity;
+
+macro_rules! codes {
+    ($($variant:ident $name:literal $severity:ident $summary:literal;)+) => {
+        /// A stable diagnostic code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($variant,)+
+        }
+
+        impl Code {
+            /// Every code, in catalogue order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)+];
+
+            /// The kebab-case name users see and configure.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)+
+                }
+            }
+
+            /// Severity unless `cairn.yaml` says otherwise.
+            pub const fn default_severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)+
+                }
+            }
+
+            /// One line saying what the code means.
+            pub const fn summary(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $summary,)+
+                }
+            }
+
+            /// The long explanation: what it means, why it matters, how to fix it.
+            pub fn explanation(self) -> &'static str {
+                match self {
+                    $(Code::$variant => include_str!(concat!("../../docs/diagnostics/", $name, ".md")),)+
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    // Reading files
+    IoError "io-error" Error "a file could not be read";
+    FileTooLarge "file-too-large" Error "a file is larger than the configured limit";
+    InvalidUtf8 "invalid-utf8" Error "a file is not valid UTF-8 text";
+    SymlinkOutsideRepository "symlink-outside-repository" Warning "a symbolic link points outside the repository and was not followed";
+    YamlSyntax "yaml-syntax" Error "the YAML cannot be parsed";
+    DuplicateKey "duplicate-key" Error "a mapping has the same key twice";
+    YamlTooDeep "yaml-too-deep" Error "mappings and sequences are nested deeper than the limit";
+    YamlAliasLimit "yaml-alias-limit" Error "aliases expand to more nodes than the limit";
+    YamlUnsupported "yaml-unsupported" Error "the YAML uses a feature cairn does not read (complex keys, custom tags)";
+    TooManyDocuments "too-many-documents" Error "a file holds more documents than the limit";
+    FrontMatterUnterminated "front-matter-unterminated" Error "Markdown front matter has no closing `---`";
+    // The envelope
+    UnknownApiVersion "unknown-api-version" Error "a document looks like a cairn entity but its apiVersion is not cairn/v1";
+    UnknownKind "unknown-kind" Error "an entity's kind is not one of cairn's kinds";
+    // The schema
+    UnknownField "unknown-field" Error "a field is not part of the kind's schema";
+    MissingField "missing-field" Error "a required field is missing";
+    InvalidType "invalid-type" Error "a value has the wrong type";
+    InvalidValue "invalid-value" Error "a value is not allowed (not in the list, out of range, malformed)";
+    InvalidName "invalid-name" Error "metadata.name does not follow the naming rule";
+    InvalidReference "invalid-reference" Error "a reference is malformed or names a kind not allowed here";
+    // Across files
+    DuplicateName "duplicate-name" Error "two entities of one kind have the same name";
+    UnresolvedReference "unresolved-reference" Error "a reference names an entity that does not exist";
+    DependencyCycle "dependency-cycle" Error "entities depend on each other in a cycle";
+    TeamParentCycle "team-parent-cycle" Error "teams are each other's parents in a cycle";
+    RedundancyExceedsMembers "redundancy-exceeds-members" Error "a cluster needs more members up than it has";
+    LiveDependsOnRetired "live-depends-on-retired" Error "a live service depends on something retired";
+    SlaAvailabilityRange "sla-availability-range" Error "an availability target is not in (0, 100]";
+    SlaUnitMismatch "sla-unit-mismatch" Error "an objective's unit does not fit its metric";
+    SlaResponseExceedsResolution "sla-response-exceeds-resolution" Error "a response target is longer than the resolution target of the same priority";
+    SlaEffectivePeriod "sla-effective-period" Error "an SLA's effective period ends before it starts";
+    InvalidTimezone "invalid-timezone" Error "a time zone is not an IANA time zone name";
+    InvalidCron "invalid-cron" Error "a cron expression does not parse";
+    WindowSchedule "window-schedule" Error "a window is neither a proper one-off nor a proper recurring window";
+    WindowEndBeforeStart "window-end-before-start" Error "a window ends before it starts";
+    ChangeWindowMissing "change-window-missing" Error "a standard or normal change has no window";
+    ChangeClosureMissing "change-closure-missing" Error "a closed change has no closure";
+    ChangeTemplate "change-template" Error "a standard change names no template, or one the policy lacks";
+    DuplicatePolicy "duplicate-policy" Error "the repository holds more than one policy";
+    MissingPolicy "missing-policy" Warning "the repository holds no policy";
+    PolicyLocation "policy-location" Error "the policy is not in the file cairn.yaml names";
+    FormChoiceWithoutOptions "form-choice-without-options" Error "a choice field of a request form has no options";
+    // Hygiene warnings
+    KbExpired "kb-expired" Warning "a knowledge article is past its validTo date";
+    KbReviewDue "kb-review-due" Warning "a knowledge article is past its reviewBy date";
+    CiNotVerified "ci-not-verified" Warning "a configuration item was not verified recently";
+    Tier1WithoutSla "tier1-without-sla" Warning "a tier-1 service has no SLA";
+}
+
+impl Code {
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.name() == name)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}

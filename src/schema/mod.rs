@@ -1,0 +1,249 @@
+//! JSON Schemas generated from the model: one per kind, one that dispatches on `kind`, one for
+//! `cairn.yaml`, and a SchemaStore-style catalogue for editors.
+//!
+//! This module owns turning model types into schema documents and compiling them once. It does
+//! not map validation errors onto source positions; `crate::validate::schema` does.
+
+use std::sync::OnceLock;
+
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, SchemaGenerator};
+use serde_json::{json, Map, Value};
+
+use crate::model::{
+    ArticleSpec, CatalogSpec, ChangeSpec, CiSpec, Config, Kind, Metadata, PolicySpec, ServiceSpec, SlaSpec,
+    TeamSpec, WindowSpec, API_VERSION,
+};
+
+/// File name of a kind's schema, e.g. `service.schema.json`.
+pub fn file_name(kind: Kind) -> String {
+    format!("{}.schema.json", kind.short())
+}
+
+/// File name of the schema that accepts any entity.
+pub const ENTITY_FILE: &str = "entity.schema.json";
+/// File name of the schema of `cairn.yaml`.
+pub const CONFIG_FILE: &str = "cairn-config.schema.json";
+/// File name of the catalogue.
+pub const CATALOG_FILE: &str = "catalog.json";
+
+/// Whether a kind's document must have a `spec` (kinds whose spec fields are all optional may
+/// leave it out).
+pub fn spec_required(kind: Kind) -> bool {
+    !matches!(kind, Kind::Team | Kind::Policy)
+}
+
+const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// The schema of one kind's documents, self-contained (`$defs` inside).
+pub fn kind_schema(kind: Kind) -> Value {
+    let mut generator = generator();
+    let envelope = envelope(kind, &mut generator);
+    let mut schema = json!({
+        "$schema": DRAFT,
+        "title": format!("cairn {}", kind.name()),
+        "description": kind_description(kind),
+    });
+    merge(&mut schema, envelope);
+    schema["$defs"] = Value::Object(sorted(generator.take_definitions(true)));
+    schema
+}
+
+/// The schema that accepts a document of any kind, choosing the kind's schema by `kind`.
+pub fn entity_schema() -> Value {
+    let mut generator = generator();
+    let mut branches = Vec::new();
+    for kind in Kind::ALL {
+        let name = format!("{}Document", kind.name());
+        let mut envelope = envelope(kind, &mut generator);
+        envelope["description"] = Value::String(kind_description(kind).to_owned());
+        generator.definitions_mut().insert(name.clone(), envelope);
+        branches.push(json!({
+            "if": {"properties": {"kind": {"const": kind.name()}}, "required": ["kind"]},
+            "then": {"$ref": format!("#/$defs/{name}")},
+        }));
+    }
+    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+    json!({
+        "$schema": DRAFT,
+        "title": "cairn entity",
+        "description": "Any cairn entity (apiVersion cairn/v1); the kind selects the schema.",
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata"],
+        "properties": {
+            "apiVersion": {"const": API_VERSION},
+            "kind": {"enum": kinds},
+        },
+        "allOf": branches,
+        "$defs": Value::Object(sorted(generator.take_definitions(true))),
+    })
+}
+
+/// The schema of `cairn.yaml`.
+pub fn config_schema() -> Value {
+    let mut generator = generator();
+    let root = generator.root_schema_for::<Config>();
+    let mut schema = json!({"$schema": DRAFT, "title": "cairn.yaml"});
+    merge(&mut schema, root.to_value());
+    if let Some(defs) = schema.get_mut("$defs").and_then(Value::as_object_mut) {
+        let taken = std::mem::take(defs);
+        *defs = sorted(taken);
+    }
+    schema
+}
+
+/// The SchemaStore-style catalogue, with schema URLs under `base_url` (a directory URL or a
+/// relative path such as `./`).
+pub fn catalog(base_url: &str) -> Value {
+    let base = if base_url.is_empty() || base_url.ends_with('/') {
+        base_url.to_owned()
+    } else {
+        format!("{base_url}/")
+    };
+    let mut schemas = vec![
+        json!({
+            "name": "cairn.yaml",
+            "description": "cairn repository configuration",
+            "fileMatch": ["cairn.yaml"],
+            "url": format!("{base}{CONFIG_FILE}"),
+        }),
+        json!({
+            "name": "cairn entity",
+            "description": "Any cairn entity (services, CIs, SLAs, changes, …)",
+            "fileMatch": ["*.cairn.yaml", "*.cairn.yml"],
+            "url": format!("{base}{ENTITY_FILE}"),
+        }),
+    ];
+    for kind in Kind::ALL {
+        schemas.push(json!({
+            "name": format!("cairn {}", kind.name()),
+            "description": kind_description(kind),
+            "fileMatch": [],
+            "url": format!("{base}{}", file_name(kind)),
+        }));
+    }
+    json!({"$schema": "https://json.schemastore.org/schema-catalog.json", "version": 1, "schemas": schemas})
+}
+
+/// Every schema file `cairn schema` writes, as (file name, contents), in a fixed order.
+pub fn files(base_url: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> =
+        Kind::ALL.iter().map(|&k| (file_name(k), pretty(&kind_schema(k)))).collect();
+    out.push((ENTITY_FILE.to_owned(), pretty(&entity_schema())));
+    out.push((CONFIG_FILE.to_owned(), pretty(&config_schema())));
+    out.push((CATALOG_FILE.to_owned(), pretty(&catalog(base_url))));
+    out
+}
+
+/// Compiled validators, built once per process and shared across threads.
+pub struct Validators {
+    kinds: Vec<jsonschema::Validator>,
+    config: jsonschema::Validator,
+}
+
+impl Validators {
+    /// The validators, compiled on first use.
+    pub fn get() -> &'static Validators {
+        static CELL: OnceLock<Validators> = OnceLock::new();
+        CELL.get_or_init(|| Validators {
+            kinds: Kind::ALL.iter().map(|&k| compile(&kind_schema(k))).collect(),
+            config: compile(&config_schema()),
+        })
+    }
+
+    pub fn for_kind(&self, kind: Kind) -> &jsonschema::Validator {
+        let index = Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
+        &self.kinds[index]
+    }
+
+    pub fn config(&self) -> &jsonschema::Validator {
+        &self.config
+    }
+}
+
+fn compile(schema: &Value) -> jsonschema::Validator {
+    // The schemas are generated from our own types: failing to compile one is a bug in cairn,
+    // caught by the test suite, not something a user's input can cause.
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(schema)
+        .expect("generated schema compiles")
+}
+
+fn generator() -> SchemaGenerator {
+    SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.meta_schema = None;
+        })
+        .for_deserialize()
+        .into_generator()
+}
+
+fn envelope(kind: Kind, generator: &mut SchemaGenerator) -> Value {
+    let metadata = generator.subschema_for::<Metadata>().to_value();
+    let spec = match kind {
+        Kind::Team => subschema::<TeamSpec>(generator),
+        Kind::Service => subschema::<ServiceSpec>(generator),
+        Kind::ConfigurationItem => subschema::<CiSpec>(generator),
+        Kind::CatalogItem => subschema::<CatalogSpec>(generator),
+        Kind::Sla => subschema::<SlaSpec>(generator),
+        Kind::ChangeRequest => subschema::<ChangeSpec>(generator),
+        Kind::KnowledgeArticle => subschema::<ArticleSpec>(generator),
+        Kind::Window => subschema::<WindowSpec>(generator),
+        Kind::Policy => subschema::<PolicySpec>(generator),
+    };
+    let mut required = vec!["apiVersion", "kind", "metadata"];
+    if spec_required(kind) {
+        required.push("spec");
+    }
+    json!({
+        "type": "object",
+        "required": required,
+        "additionalProperties": false,
+        "properties": {
+            "apiVersion": {"const": API_VERSION, "description": "Always `cairn/v1`."},
+            "kind": {"const": kind.name()},
+            "metadata": metadata,
+            "spec": spec,
+        },
+    })
+}
+
+fn subschema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    generator.subschema_for::<T>().to_value()
+}
+
+fn kind_description(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Team => "A team: who owns entities and who approves changes.",
+        Kind::Service => "A business or technical service.",
+        Kind::ConfigurationItem => "A configuration item of the CMDB (short kind `ci`).",
+        Kind::CatalogItem => "Something users can request (short kind `catalog`).",
+        Kind::Sla => "A service level agreement, OLA or underpinning contract.",
+        Kind::ChangeRequest => "A proposed change (short kind `change`).",
+        Kind::KnowledgeArticle => "A knowledge article: the front matter of a Markdown file (short kind `kb`).",
+        Kind::Window => "A maintenance window (changes allowed) or a freeze (changes denied).",
+        Kind::Policy => "The change policy: exactly one per repository.",
+    }
+}
+
+fn merge(into: &mut Value, from: Value) {
+    if let (Value::Object(into), Value::Object(from)) = (into, from) {
+        for (k, v) in from {
+            into.insert(k, v);
+        }
+    }
+}
+
+fn sorted(map: Map<String, Value>) -> Map<String, Value> {
+    let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries.into_iter().collect()
+}
+
+fn pretty(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
