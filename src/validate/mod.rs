@@ -1,1 +1,3 @@
-//! Cross-file rules.
+//! Validation: the schema of each document, then the cross-file rules.
+
+pub mod rules;
