@@ -4,6 +4,7 @@
 //! `model` (types) → `load` (files and git objects → documents with positions) → `schema` and
 //! `validate` → `report` (the only module that formats output). See `docs/architecture.md`.
 
+pub mod cli;
 pub mod diag;
 pub mod load;
 pub mod model;

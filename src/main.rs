@@ -1,6 +1,5 @@
+//! The `cairn` binary: all the work is in the library; this maps it to an exit code.
+
 fn main() {
-    for (name, text) in cairn::schema::files("./") {
-        std::fs::write(format!("/tmp/sch/{name}"), text).unwrap();
-    }
-    let _ = cairn::schema::Validators::get();
+    std::process::exit(cairn::cli::run(std::env::args_os()));
 }

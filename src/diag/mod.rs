@@ -87,9 +87,7 @@ impl PartialOrd for Diagnostic {
 
 impl Ord for Diagnostic {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.sort_key()
-            .cmp(&other.sort_key())
-            .then_with(|| self.labels.len().cmp(&other.labels.len()))
+        self.sort_key().cmp(&other.sort_key()).then_with(|| self.labels.len().cmp(&other.labels.len()))
     }
 }
 

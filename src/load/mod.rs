@@ -1,1 +1,309 @@
+//! Loading: files on disk or in git objects → YAML documents with positions → the cairn
+//! documents among them, each tagged with its kind.
+//!
+//! This is the only module that reads files or git. It owns the hostile-input bounds (file
+//! size, nesting, alias expansion) and turns JSON-pointer locations back into line and column
+//! ([`Loaded::resolve`]). It does not check documents against schemas or each other: that is
+//! `crate::validate`.
+
+mod document;
+mod source;
 pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::diag::{Code, Diagnostic, Location};
+use crate::model::{Config, Kind};
+
+pub use document::{front_matter, FrontMatter};
+use source::{Contents, Filter, Source};
+
+/// The configuration file at the repository root.
+pub const CONFIG_FILE: &str = "cairn.yaml";
+
+/// Default largest file read: 16 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// Why loading could not even start: exit code 2, not findings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    NotADirectory(String),
+    NotARepository(String, String),
+    Revision(String, String),
+    Git(String),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::NotADirectory(p) => write!(f, "`{p}` is not a directory"),
+            LoadError::NotARepository(p, e) => write!(f, "`{p}` is not inside a git repository: {e}"),
+            LoadError::Revision(r, e) => write!(f, "cannot read revision `{r}`: {e}"),
+            LoadError::Git(e) => write!(f, "git: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// What to read.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    /// The directory (for a revision: any directory of the work tree; its subtree is read).
+    pub path: &'a Path,
+    /// Read this git revision instead of the files on disk.
+    pub rev: Option<&'a str>,
+}
+
+/// A cairn document (its apiVersion is `cairn/v1` and its kind is known), not yet checked
+/// against its schema.
+#[derive(Debug, Clone)]
+pub struct RawDocument {
+    pub file: Arc<str>,
+    /// Index of the document in its file's YAML stream.
+    pub index: u32,
+    /// Line of the document's start in the file (1-based).
+    pub line: u32,
+    pub kind: Kind,
+    pub value: Value,
+    /// For Markdown articles: the body and the line it starts on.
+    pub body: Option<(String, u32)>,
+}
+
+/// The text of a file that was read, kept to locate findings and show snippets.
+#[derive(Debug, Clone)]
+pub struct FileText {
+    /// The whole file.
+    pub text: Arc<str>,
+    /// Where the YAML is: the whole file, or the front matter of a Markdown file.
+    pub yaml: std::ops::Range<usize>,
+    /// Lines before the YAML starts (1 for front matter after the opening `---`).
+    pub line_offset: u32,
+}
+
+/// The result of loading a tree.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub config: Config,
+    /// Number of files read.
+    pub file_count: usize,
+    pub files: BTreeMap<Arc<str>, FileText>,
+    /// Cairn documents, ordered by file then position.
+    pub documents: Vec<RawDocument>,
+    /// Problems found while reading and parsing.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The config document, for the validator to check against its schema.
+    pub config_document: Option<RawConfig>,
+}
+
+/// `cairn.yaml` as parsed, before its schema is checked.
+#[derive(Debug, Clone)]
+pub struct RawConfig {
+    pub file: Arc<str>,
+    pub value: Value,
+}
+
+/// Reads the tree the request names.
+pub fn load(request: &Request) -> Result<Loaded, LoadError> {
+    let source = match request.rev {
+        Some(rev) => Source::revision(request.path, rev)?,
+        None => Source::dir(request.path)?,
+    };
+    let mut loaded = Loaded::default();
+
+    // The configuration first: it sets the bounds and globs for everything else.
+    let limits_probe = DEFAULT_MAX_FILE_SIZE;
+    if let Some((file, contents)) = source.read_root_file(CONFIG_FILE, limits_probe) {
+        let (parsed, text) = parse_file(&file, contents, limits_probe, &yaml::Limits::default());
+        loaded.diagnostics.extend(parsed.diagnostics);
+        if let Some(text) = text {
+            loaded.files.insert(file.clone(), text);
+        }
+        if let Some(first) = parsed.values.into_iter().next() {
+            loaded.config_document = Some(RawConfig { file, value: first.1 });
+        }
+    }
+    let config = loaded
+        .config_document
+        .as_ref()
+        .and_then(|raw| serde_json::from_value::<Config>(raw.value.clone()).ok())
+        .unwrap_or_default();
+
+    let max_size = config.limits.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let limits = yaml::Limits {
+        max_depth: config.limits.max_depth.map_or(yaml::Limits::default().max_depth, |d| d as usize),
+        max_alias_nodes: config
+            .limits
+            .max_alias_nodes
+            .map_or(yaml::Limits::default().max_alias_nodes, |n| n as usize),
+        ..yaml::Limits::default()
+    };
+    // A bad glob is reported by the config check; the walk then falls back to the defaults.
+    let filter = Filter::new(&config.include, &config.exclude)
+        .or_else(|_| Filter::new(&[], &[]))
+        .map_err(|(_, _, e)| LoadError::Git(e))?;
+
+    let (candidates, links) = source.list(&filter)?;
+    for link in links {
+        loaded.diagnostics.push(Diagnostic::new(
+            Code::SymlinkOutsideRepository,
+            format!("symbolic link to `{}` points outside the repository; not followed", link.target),
+            Location::file(link.path),
+        ));
+    }
+    let contents = source.read(&candidates, max_size);
+    loaded.file_count = candidates.len();
+
+    let parsed: Vec<(ParsedFile, Option<FileText>)> = candidates
+        .par_iter()
+        .zip(contents.into_par_iter())
+        .map(|(candidate, contents)| parse_file(&candidate.path, contents, max_size, &limits))
+        .collect();
+    for (file, text) in parsed {
+        if let Some(text) = text {
+            loaded.files.insert(file.path.clone(), text);
+        }
+        loaded.diagnostics.extend(file.diagnostics);
+        loaded.documents.extend(file.documents);
+    }
+    loaded.config = config;
+    Ok(loaded)
+}
+
+impl Loaded {
+    /// Turns every JSON-pointer location of `diagnostics` into a line-and-column span, parsing
+    /// each file with findings once. A pointer that does not exist (a missing field) lands on
+    /// its deepest existing ancestor.
+    pub fn resolve(&self, diagnostics: &mut [Diagnostic]) {
+        let mut wanted: BTreeMap<Arc<str>, Vec<(u32, String)>> = BTreeMap::new();
+        let each_location = |d: &mut Diagnostic, f: &mut dyn FnMut(&mut Location)| {
+            f(&mut d.primary);
+            for label in &mut d.labels {
+                f(&mut label.location);
+            }
+        };
+        for d in diagnostics.iter_mut() {
+            each_location(d, &mut |loc| {
+                if let (None, Some(anchor)) = (loc.span, &loc.anchor) {
+                    wanted.entry(loc.file.clone()).or_default().push((anchor.doc, anchor.pointer.clone()));
+                }
+            });
+        }
+        let located: BTreeMap<Arc<str>, Vec<Option<yaml::Located>>> = wanted
+            .into_par_iter()
+            .filter_map(|(file, queries)| {
+                let text = self.files.get(&file)?;
+                let yaml_text = text.text.get(text.yaml.clone())?;
+                let mut found = yaml::locate_many(yaml_text, &queries);
+                for l in found.iter_mut().flatten() {
+                    l.key = l.key.map(|s| s.shifted(text.line_offset));
+                    l.value = l.value.shifted(text.line_offset);
+                }
+                Some((file, found))
+            })
+            .collect();
+        let mut cursor: BTreeMap<Arc<str>, usize> = BTreeMap::new();
+        for d in diagnostics.iter_mut() {
+            each_location(d, &mut |loc| {
+                let (None, Some(anchor)) = (loc.span, &loc.anchor) else { return };
+                let i = cursor.entry(loc.file.clone()).or_default();
+                let found = located.get(&loc.file).and_then(|v| v.get(*i)).cloned().flatten();
+                *i += 1;
+                loc.span = match (found, anchor.part) {
+                    (Some(l), crate::diag::Part::Key) => Some(l.key.unwrap_or(l.value)),
+                    (Some(l), crate::diag::Part::Value) => Some(l.value),
+                    (None, _) => None,
+                };
+            });
+        }
+    }
+}
+
+/// One file, parsed: its cairn documents and its problems.
+struct ParsedFile {
+    path: Arc<str>,
+    documents: Vec<RawDocument>,
+    /// Every YAML document's value with its index (for the config file).
+    values: Vec<(u32, Value)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn parse_file(
+    path: &Arc<str>,
+    contents: Contents,
+    max_size: u64,
+    limits: &yaml::Limits,
+) -> (ParsedFile, Option<FileText>) {
+    let mut out =
+        ParsedFile { path: path.clone(), documents: Vec::new(), values: Vec::new(), diagnostics: Vec::new() };
+    let bytes = match contents {
+        Contents::Bytes(bytes) => bytes,
+        Contents::TooLarge => {
+            out.diagnostics.push(Diagnostic::new(
+                Code::FileTooLarge,
+                format!("file is larger than {max_size} bytes (limits.maxFileSize); not read"),
+                Location::file(path.clone()),
+            ));
+            return (out, None);
+        }
+        Contents::Unreadable(e) => {
+            out.diagnostics.push(Diagnostic::new(
+                Code::IoError,
+                format!("cannot read file: {e}"),
+                Location::file(path.clone()),
+            ));
+            return (out, None);
+        }
+    };
+    let text = match document::text(bytes) {
+        Ok(text) => text,
+        Err((span, message)) => {
+            out.diagnostics.push(Diagnostic::new(
+                Code::InvalidUtf8,
+                message,
+                Location::at(path.clone(), span),
+            ));
+            return (out, None);
+        }
+    };
+    let text: Arc<str> = text.into();
+    let file_text = if path.ends_with(".md") {
+        match document::front_matter(&text) {
+            Ok(Some(fm)) => {
+                document::parse_documents(
+                    &mut out,
+                    &text[fm.yaml.clone()],
+                    fm.yaml_line - 1,
+                    limits,
+                    Some(&fm),
+                );
+                for doc in &mut out.documents {
+                    doc.body = Some((document::body_of(&text, &fm), fm.body_line));
+                }
+                FileText { text: text.clone(), yaml: fm.yaml, line_offset: fm.yaml_line - 1 }
+            }
+            Ok(None) => return (out, None),
+            Err(span) => {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::FrontMatterUnterminated,
+                        "front matter opened with `---` is never closed",
+                        Location::at(path.clone(), span),
+                    )
+                    .with_note("help: end the front matter with a line holding only `---`"),
+                );
+                FileText { text: text.clone(), yaml: 0..0, line_offset: 0 }
+            }
+        }
+    } else {
+        document::parse_documents(&mut out, &text, 0, limits, None);
+        FileText { text: text.clone(), yaml: 0..text.len(), line_offset: 0 }
+    };
+    (out, Some(file_text))
+}

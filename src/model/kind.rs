@@ -73,9 +73,7 @@ impl Kind {
     /// suggest a fix for `kind: service`.
     pub fn suggest(name: &str) -> Option<Kind> {
         let lower = name.to_ascii_lowercase();
-        Kind::ALL
-            .into_iter()
-            .find(|k| k.name().to_ascii_lowercase() == lower || k.short() == lower)
+        Kind::ALL.into_iter().find(|k| k.name().to_ascii_lowercase() == lower || k.short() == lower)
     }
 }
 

@@ -137,8 +137,8 @@ pub fn files(base_url: &str) -> Vec<(String, String)> {
 
 /// Compiled validators, built once per process and shared across threads.
 pub struct Validators {
-    kinds: Vec<jsonschema::Validator>,
-    config: jsonschema::Validator,
+    kinds: Vec<(Value, jsonschema::Validator)>,
+    config: (Value, jsonschema::Validator),
 }
 
 impl Validators {
@@ -146,19 +146,27 @@ impl Validators {
     pub fn get() -> &'static Validators {
         static CELL: OnceLock<Validators> = OnceLock::new();
         CELL.get_or_init(|| Validators {
-            kinds: Kind::ALL.iter().map(|&k| compile(&kind_schema(k))).collect(),
-            config: compile(&config_schema()),
+            kinds: Kind::ALL.iter().map(|&k| compiled(kind_schema(k))).collect(),
+            config: compiled(config_schema()),
         })
     }
 
-    pub fn for_kind(&self, kind: Kind) -> &jsonschema::Validator {
+    /// A kind's schema document and its compiled validator.
+    pub fn for_kind(&self, kind: Kind) -> (&Value, &jsonschema::Validator) {
         let index = Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
-        &self.kinds[index]
+        let (schema, validator) = &self.kinds[index];
+        (schema, validator)
     }
 
-    pub fn config(&self) -> &jsonschema::Validator {
-        &self.config
+    /// The schema of `cairn.yaml` and its compiled validator.
+    pub fn config(&self) -> (&Value, &jsonschema::Validator) {
+        (&self.config.0, &self.config.1)
     }
+}
+
+fn compiled(schema: Value) -> (Value, jsonschema::Validator) {
+    let validator = compile(&schema);
+    (schema, validator)
 }
 
 fn compile(schema: &Value) -> jsonschema::Validator {
@@ -222,7 +230,9 @@ fn kind_description(kind: Kind) -> &'static str {
         Kind::CatalogItem => "Something users can request (short kind `catalog`).",
         Kind::Sla => "A service level agreement, OLA or underpinning contract.",
         Kind::ChangeRequest => "A proposed change (short kind `change`).",
-        Kind::KnowledgeArticle => "A knowledge article: the front matter of a Markdown file (short kind `kb`).",
+        Kind::KnowledgeArticle => {
+            "A knowledge article: the front matter of a Markdown file (short kind `kb`)."
+        }
         Kind::Window => "A maintenance window (changes allowed) or a freeze (changes denied).",
         Kind::Policy => "The change policy: exactly one per repository.",
     }

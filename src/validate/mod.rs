@@ -1,3 +1,55 @@
-//! Validation: the schema of each document, then the cross-file rules.
+//! Validation: each document against its kind's schema (`schema`), then the cross-file rules
+//! over the typed entities (`rules`).
+//!
+//! Pure functions over loaded data: nothing here reads files or prints.
 
 pub mod rules;
+pub mod schema;
+
+use chrono::NaiveDate;
+
+use crate::diag::{Code, Diagnostic, SeverityMap};
+use crate::load::Loaded;
+use crate::model::{Entity, EntityRef, Origin};
+
+/// What validation found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Entities that passed their schema, sorted by kind, name and origin.
+    pub entities: Vec<Entity>,
+    /// Documents whose kind and name are known but whose content is invalid.
+    pub broken: Vec<(EntityRef, Origin)>,
+    /// Every finding, positioned, with configured severities, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Validates a loaded tree: schemas, then cross-file rules; resolves positions and applies
+/// `cairn.yaml` severities.
+pub fn validate(mut loaded: Loaded, today: NaiveDate) -> (Loaded, Outcome) {
+    let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
+    if let Some(raw) = &loaded.config_document {
+        diagnostics.extend(schema::check_config(raw));
+    }
+    let documents = std::mem::take(&mut loaded.documents);
+    let mut typed = schema::check_documents(documents);
+    typed.entities.sort_by(|a, b| (a.kind(), a.name(), &a.origin).cmp(&(b.kind(), b.name(), &b.origin)));
+    typed.broken.sort();
+    diagnostics.extend(typed.diagnostics);
+    diagnostics.extend(rules::check(&rules::RuleInput {
+        entities: &typed.entities,
+        broken: &typed.broken,
+        config: &loaded.config,
+        today,
+    }));
+    loaded.resolve(&mut diagnostics);
+    let levels = loaded
+        .config
+        .diagnostics
+        .iter()
+        .filter_map(|(name, level)| Code::from_name(name).map(|c| (c, *level)))
+        .collect();
+    SeverityMap::new(levels).apply(&mut diagnostics);
+    diagnostics.sort();
+    diagnostics.dedup();
+    (loaded, Outcome { entities: typed.entities, broken: typed.broken, diagnostics })
+}

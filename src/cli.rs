@@ -1,0 +1,266 @@
+//! Command-line interface: parses arguments, runs the library, prints through `report`, and
+//! maps outcomes to exit codes (0 clean, 1 findings, 2 could not run).
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diag::{self, Code, Severity};
+use crate::load::{self, Loaded, Request};
+use crate::report::{self, Format, Sources, Style, Summary};
+use crate::{schema, validate};
+
+/// IT service management as code: validate the services, CMDB, SLAs, changes and policy kept in
+/// a git repository.
+#[derive(Debug, Parser)]
+#[command(name = "cairn", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every entity file against its schema and the cross-file rules.
+    Validate(ValidateArgs),
+    /// Write the JSON Schemas of every kind (what `schemas/` holds).
+    Schema(SchemaArgs),
+    /// Explain a diagnostic code: what it means and how to fix it.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// The repository (or any directory) to check.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Check the tree of this git revision, read from git objects (no checkout).
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Treat warnings as errors (exit 1 when there are any).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// The date that date-based checks compare with (default: today; also `CAIRN_TODAY`).
+    #[arg(long, value_name = "YYYY-MM-DD", env = "CAIRN_TODAY")]
+    pub today: Option<NaiveDate>,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Gitlab,
+    Markdown,
+}
+
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Format {
+        match f {
+            OutputFormat::Human => Format::Human,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Sarif => Format::Sarif,
+            OutputFormat::Github => Format::Github,
+            OutputFormat::Gitlab => Format::Gitlab,
+            OutputFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Directory to write the schemas to (default: print the entity schema to stdout).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Instead of writing, check that DIR holds exactly what would be written (exit 1 if not).
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    pub check: Option<PathBuf>,
+    /// Base URL of the schema files in `catalog.json`.
+    #[arg(long, value_name = "URL", default_value = "./")]
+    pub base_url: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The code, e.g. `duplicate-key`.
+    #[arg(required_unless_present = "list")]
+    pub code: Option<String>,
+    /// List every code with its severity and summary.
+    #[arg(long)]
+    pub list: bool,
+}
+
+/// Runs the command line and returns the exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let result = match cli.command {
+        Command::Validate(args) => run_validate(&args),
+        Command::Schema(args) => run_schema(&args),
+        Command::Explain(args) => run_explain(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            2
+        }
+    }
+}
+
+struct LoadedSources<'a>(&'a Loaded);
+
+impl Sources for LoadedSources<'_> {
+    fn text(&self, file: &str) -> Option<&str> {
+        self.0.files.get(file).map(|f| &*f.text)
+    }
+}
+
+fn today(flag: Option<NaiveDate>) -> NaiveDate {
+    flag.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+fn color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+fn run_validate(args: &ValidateArgs) -> Result<i32, String> {
+    let loaded =
+        load::load(&Request { path: &args.path, rev: args.rev.as_deref() }).map_err(|e| e.to_string())?;
+    let (loaded, outcome) = validate::validate(loaded, today(args.today));
+    let (errors, warnings) = diag::count(&outcome.diagnostics);
+    let summary = Summary {
+        files: loaded.file_count,
+        entities: outcome.entities.len() + outcome.broken.len(),
+        errors,
+        warnings,
+    };
+    let format = Format::from(args.format);
+    let style = Style { color: color(args.color) };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    report::write_diagnostics(
+        &mut out,
+        format,
+        &outcome.diagnostics,
+        &summary,
+        &LoadedSources(&loaded),
+        style,
+    )
+    .and_then(|_| out.flush())
+    .map_err(|e| format!("cannot write output: {e}"))?;
+    if format == Format::Github {
+        write_step_summary(&report::step_summary(&outcome.diagnostics, &summary))?;
+    }
+    let failed = errors > 0 || (args.deny_warnings && warnings > 0);
+    Ok(i32::from(failed))
+}
+
+/// Appends to `$GITHUB_STEP_SUMMARY` when the variable is set.
+fn write_step_summary(markdown: &str) -> Result<(), String> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else { return Ok(()) };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open GITHUB_STEP_SUMMARY: {e}"))?;
+    file.write_all(markdown.as_bytes()).map_err(|e| format!("cannot write GITHUB_STEP_SUMMARY: {e}"))
+}
+
+fn run_schema(args: &SchemaArgs) -> Result<i32, String> {
+    let files = schema::files(&args.base_url);
+    if let Some(dir) = &args.check {
+        let mut stale = Vec::new();
+        for (name, text) in &files {
+            if std::fs::read_to_string(dir.join(name)).ok().as_deref() != Some(text.as_str()) {
+                stale.push(name.clone());
+            }
+        }
+        if stale.is_empty() {
+            println!("ok: {} schemas in {} are up to date", files.len(), dir.display());
+            return Ok(0);
+        }
+        for name in &stale {
+            println!("stale: {}", dir.join(name).display());
+        }
+        println!("run `cairn schema --out {}` to regenerate", dir.display());
+        return Ok(1);
+    }
+    match &args.out {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            for (name, text) in &files {
+                write_file(&dir.join(name), text)?;
+            }
+            eprintln!("wrote {} schemas to {}", files.len(), dir.display());
+        }
+        None => {
+            let entity = files.iter().find(|(n, _)| n == schema::ENTITY_FILE).map(|(_, t)| t.as_str());
+            print!("{}", entity.unwrap_or_default());
+        }
+    }
+    Ok(0)
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn run_explain(args: &ExplainArgs) -> Result<i32, String> {
+    if args.list {
+        for code in Code::ALL {
+            let severity = match code.default_severity() {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            println!("{:<34} {:<8} {}", code.name(), severity, code.summary());
+        }
+        return Ok(0);
+    }
+    let name = args.code.as_deref().unwrap_or_default();
+    let Some(code) = Code::from_name(name) else {
+        let names = Code::ALL.iter().map(|c| c.name());
+        let hint = validate::schema::closest(name, names)
+            .map(|c| format!(" (did you mean `{c}`?)"))
+            .unwrap_or_default();
+        return Err(format!("`{name}` is not a diagnostic code{hint}; `cairn explain --list` lists them"));
+    };
+    let text = code.explanation();
+    print!("{text}");
+    if !text.ends_with('\n') {
+        println!();
+    }
+    println!();
+    println!("Default severity: {}. Change it in cairn.yaml:", code.default_severity().as_str());
+    println!("  diagnostics: {{{}: error|warning|off}}", code.name());
+    println!("Example: examples/diagnostics/{}/", code.name());
+    Ok(0)
+}

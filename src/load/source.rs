@@ -1,0 +1,386 @@
+//! Where files come from: a directory on disk, or the tree of a git revision read straight
+//! from the object database (no checkout). Both yield the same list of candidate files, so
+//! everything after this module cannot tell them apart.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+
+use super::LoadError;
+
+/// A file to read, named by its display path.
+pub(crate) struct Candidate {
+    /// Path shown to users: the root as given, then the path inside it, `/`-separated.
+    pub path: Arc<str>,
+    pub size: u64,
+    location: Place,
+}
+
+enum Place {
+    Disk(PathBuf),
+    Blob(Oid),
+}
+
+/// A symbolic link whose target leaves the root.
+pub(crate) struct EscapingLink {
+    pub path: Arc<str>,
+    pub target: String,
+}
+
+/// The contents of a candidate, or why it was not read.
+pub(crate) enum Contents {
+    Bytes(Vec<u8>),
+    TooLarge,
+    Unreadable(String),
+}
+
+/// A tree of files: a directory, or a revision's tree.
+pub(crate) enum Source {
+    Dir { root: PathBuf, prefix: String },
+    Revision { repo: Repository, tree: Oid, prefix: String },
+}
+
+impl Source {
+    /// A directory on disk. `shown` is the root as the user wrote it.
+    pub fn dir(root: &Path) -> Result<Source, LoadError> {
+        if !root.is_dir() {
+            return Err(LoadError::NotADirectory(root.display().to_string()));
+        }
+        Ok(Source::Dir { root: root.to_path_buf(), prefix: display_prefix(root) })
+    }
+
+    /// The subtree at `path` (inside a git work tree) of revision `rev`.
+    pub fn revision(path: &Path, rev: &str) -> Result<Source, LoadError> {
+        let repo = Repository::discover(path)
+            .map_err(|e| LoadError::NotARepository(path.display().to_string(), e.message().to_owned()))?;
+        let commit = resolve_commit(&repo, rev)?;
+        let inside = relative_to_workdir(&repo, path)?;
+        let tree = subtree(&repo, commit, &inside, rev)?;
+        Ok(Source::Revision { tree, prefix: display_prefix(path), repo })
+    }
+
+    /// Reads one file at the root (e.g. `cairn.yaml`), if present.
+    pub fn read_root_file(&self, name: &str, max: u64) -> Option<(Arc<str>, Contents)> {
+        let shown: Arc<str> = format!("{}{name}", self.prefix()).into();
+        match self {
+            Source::Dir { root, .. } => {
+                let path = root.join(name);
+                let meta = std::fs::symlink_metadata(&path).ok()?;
+                if !meta.is_file() {
+                    return None;
+                }
+                Some((shown, read_disk(&path, meta.len(), max)))
+            }
+            Source::Revision { repo, tree, .. } => {
+                let tree = repo.find_tree(*tree).ok()?;
+                let entry = tree.get_name(name)?;
+                if entry.kind() != Some(ObjectType::Blob) || entry.filemode() == 0o120000 {
+                    return None;
+                }
+                let size = blob_size(repo, entry.id());
+                Some((shown, read_blob(repo, entry.id(), size, max)))
+            }
+        }
+    }
+
+    fn prefix(&self) -> &str {
+        match self {
+            Source::Dir { prefix, .. } | Source::Revision { prefix, .. } => prefix,
+        }
+    }
+
+    /// Lists the files to read: `.yaml`, `.yml` and `.md` files passing the globs, never
+    /// `.git`, never `.gitignore`d files (directories), never through a symbolic link.
+    pub fn list(&self, filter: &Filter) -> Result<(Vec<Candidate>, Vec<EscapingLink>), LoadError> {
+        let mut files = Vec::new();
+        let mut links = Vec::new();
+        match self {
+            Source::Dir { root, prefix } => {
+                let walker = ignore::WalkBuilder::new(root)
+                    .hidden(false)
+                    .git_ignore(true)
+                    .git_global(false)
+                    .git_exclude(true)
+                    .require_git(false)
+                    .follow_links(false)
+                    .filter_entry(|e| e.file_name() != ".git")
+                    .build();
+                for entry in walker {
+                    let Ok(entry) = entry else { continue };
+                    let Ok(relative) = entry.path().strip_prefix(root) else { continue };
+                    let Some(relative) = slash_path(relative) else { continue };
+                    if relative.is_empty() || !filter.wants(&relative) {
+                        continue;
+                    }
+                    let shown: Arc<str> = format!("{prefix}{relative}").into();
+                    if entry.path_is_symlink() {
+                        if let Some(target) = escaping_disk_link(root, entry.path()) {
+                            links.push(EscapingLink { path: shown, target });
+                        }
+                        continue;
+                    }
+                    if !entry.file_type().is_some_and(|t| t.is_file()) {
+                        continue;
+                    }
+                    let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                    files.push(Candidate {
+                        path: shown,
+                        size,
+                        location: Place::Disk(entry.into_path()),
+                    });
+                }
+            }
+            Source::Revision { repo, tree, prefix } => {
+                let tree = repo.find_tree(*tree).map_err(|e| LoadError::Git(e.message().to_owned()))?;
+                let mut blobs = Vec::new();
+                tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+                    if entry.kind() == Some(ObjectType::Tree) {
+                        return if entry.name_bytes() == b".git" {
+                            TreeWalkResult::Skip
+                        } else {
+                            TreeWalkResult::Ok
+                        };
+                    }
+                    if entry.kind() != Some(ObjectType::Blob) {
+                        return TreeWalkResult::Ok; // submodules
+                    }
+                    if let Ok(name) = entry.name() {
+                        blobs.push((format!("{dir}{name}"), entry.id(), entry.filemode()));
+                    }
+                    TreeWalkResult::Ok
+                })
+                .map_err(|e| LoadError::Git(e.message().to_owned()))?;
+                for (relative, id, mode) in blobs {
+                    if !filter.wants(&relative) {
+                        continue;
+                    }
+                    let shown: Arc<str> = format!("{prefix}{relative}").into();
+                    if mode == 0o120000 {
+                        let target =
+                            repo.find_blob(id).map(|b| String::from_utf8_lossy(b.content()).into_owned());
+                        if let Ok(target) = target {
+                            if link_escapes(&relative, &target) {
+                                links.push(EscapingLink { path: shown, target });
+                            }
+                        }
+                        continue;
+                    }
+                    let size = blob_size(repo, id);
+                    files.push(Candidate { path: shown, size, location: Place::Blob(id) });
+                }
+            }
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        links.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok((files, links))
+    }
+
+    /// Reads the candidates: in parallel from disk; from git on this thread (a repository
+    /// handle is not shareable across threads, and inflating blobs is cheap next to parsing).
+    pub fn read(&self, files: &[Candidate], max: u64) -> Vec<Contents> {
+        match self {
+            Source::Dir { .. } => files
+                .par_iter()
+                .map(|f| match &f.location {
+                    Place::Disk(path) => read_disk(path, f.size, max),
+                    Place::Blob(_) => Contents::Unreadable("not on disk".into()),
+                })
+                .collect(),
+            Source::Revision { repo, .. } => files
+                .iter()
+                .map(|f| match f.location {
+                    Place::Blob(id) => read_blob(repo, id, f.size, max),
+                    Place::Disk(_) => Contents::Unreadable("not in git".into()),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Include and exclude globs from `cairn.yaml`, over paths relative to the root.
+pub(crate) struct Filter {
+    include: Option<GlobSet>,
+    exclude: GlobSet,
+}
+
+impl Filter {
+    /// Builds the filter; a bad glob is reported by its index and message.
+    pub fn new(include: &[String], exclude: &[String]) -> Result<Filter, (bool, usize, String)> {
+        let build = |globs: &[String], is_include: bool| -> Result<GlobSet, (bool, usize, String)> {
+            let mut builder = GlobSetBuilder::new();
+            for (i, g) in globs.iter().enumerate() {
+                let glob = globset::GlobBuilder::new(g)
+                    .literal_separator(true)
+                    .build()
+                    .or_else(|_| Glob::new(g))
+                    .map_err(|e| (is_include, i, e.kind().to_string()))?;
+                builder.add(glob);
+            }
+            builder.build().map_err(|e| (is_include, 0, e.to_string()))
+        };
+        let include = if include.is_empty() { None } else { Some(build(include, true)?) };
+        Ok(Filter { include, exclude: build(exclude, false)? })
+    }
+
+    fn wants(&self, relative: &str) -> bool {
+        let readable = [".yaml", ".yml", ".md"].iter().any(|ext| relative.ends_with(ext));
+        readable
+            && relative != super::CONFIG_FILE
+            && self.include.as_ref().is_none_or(|set| set.is_match(relative))
+            && !self.exclude.is_match(relative)
+    }
+}
+
+fn subtree(repo: &Repository, commit: Oid, inside: &Path, rev: &str) -> Result<Oid, LoadError> {
+    let root_tree = repo
+        .find_commit(commit)
+        .and_then(|c| c.tree())
+        .map_err(|e| LoadError::Revision(rev.to_owned(), e.message().to_owned()))?;
+    if inside.as_os_str().is_empty() {
+        return Ok(root_tree.id());
+    }
+    let entry = root_tree.get_path(inside).map_err(|_| {
+        LoadError::Revision(rev.to_owned(), format!("`{}` does not exist at this revision", inside.display()))
+    })?;
+    if entry.kind() != Some(ObjectType::Tree) {
+        return Err(LoadError::Revision(
+            rev.to_owned(),
+            format!("`{}` is not a directory", inside.display()),
+        ));
+    }
+    Ok(entry.id())
+}
+
+/// Resolves a revision as git does, including `A...B` (the merge base of A and B).
+pub(crate) fn resolve_commit(repo: &Repository, rev: &str) -> Result<Oid, LoadError> {
+    let fail = |e: git2::Error| LoadError::Revision(rev.to_owned(), e.message().to_owned());
+    if let Some((a, b)) = rev.split_once("...") {
+        let a = repo
+            .revparse_single(if a.is_empty() { "HEAD" } else { a })
+            .and_then(|o| o.peel_to_commit())
+            .map_err(fail)?;
+        let b = repo
+            .revparse_single(if b.is_empty() { "HEAD" } else { b })
+            .and_then(|o| o.peel_to_commit())
+            .map_err(fail)?;
+        return repo.merge_base(a.id(), b.id()).map_err(fail);
+    }
+    let object = repo.revparse_single(rev).map_err(fail)?;
+    object.peel_to_commit().map(|c| c.id()).map_err(fail)
+}
+
+fn relative_to_workdir(repo: &Repository, path: &Path) -> Result<PathBuf, LoadError> {
+    let Some(workdir) = repo.workdir() else { return Ok(PathBuf::new()) };
+    let canon =
+        |p: &Path| p.canonicalize().map_err(|e| LoadError::NotADirectory(format!("{}: {e}", p.display())));
+    let (workdir, path) = (canon(workdir)?, canon(path)?);
+    Ok(path.strip_prefix(&workdir).map(Path::to_path_buf).unwrap_or_default())
+}
+
+/// The root as shown before every path: `examples/acme/` for `examples/acme`, nothing for `.`.
+fn display_prefix(root: &Path) -> String {
+    let mut parts = Vec::new();
+    for c in root.components() {
+        match c {
+            Component::CurDir => {}
+            Component::RootDir => parts.push(String::new()),
+            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    let joined = parts.join("/");
+    if joined.is_empty() {
+        joined
+    } else {
+        format!("{}/", joined.trim_end_matches('/'))
+    }
+}
+
+fn slash_path(path: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = path.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+fn escaping_disk_link(root: &Path, link: &Path) -> Option<String> {
+    let target = std::fs::read_link(link).ok()?;
+    let root = root.canonicalize().ok()?;
+    let inside = match link.canonicalize() {
+        Ok(resolved) => resolved.starts_with(&root),
+        // A dangling link: judge it by its text.
+        Err(_) => {
+            let relative = link.strip_prefix(&root).ok().and_then(slash_path).unwrap_or_default();
+            !link_escapes(&relative, &target.to_string_lossy())
+        }
+    };
+    (!inside).then(|| target.display().to_string())
+}
+
+/// Whether a link at `relative` (inside the root) with text `target` points outside the root.
+fn link_escapes(relative: &str, target: &str) -> bool {
+    if target.starts_with('/') {
+        return true;
+    }
+    let mut depth: i64 = relative.matches('/').count() as i64;
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    false
+}
+
+fn read_disk(path: &Path, size: u64, max: u64) -> Contents {
+    if size > max {
+        return Contents::TooLarge;
+    }
+    match std::fs::read(path) {
+        // The file may have grown since it was listed.
+        Ok(bytes) if bytes.len() as u64 > max => Contents::TooLarge,
+        Ok(bytes) => Contents::Bytes(bytes),
+        Err(e) => Contents::Unreadable(e.to_string()),
+    }
+}
+
+fn blob_size(repo: &Repository, id: Oid) -> u64 {
+    repo.odb().and_then(|odb| odb.read_header(id)).map(|(size, _)| size as u64).unwrap_or(0)
+}
+
+fn read_blob(repo: &Repository, id: Oid, size: u64, max: u64) -> Contents {
+    if size > max {
+        return Contents::TooLarge;
+    }
+    match repo.find_blob(id) {
+        Ok(blob) => Contents::Bytes(blob.content().to_vec()),
+        Err(e) => Contents::Unreadable(e.message().to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_that_climb_out_escape() {
+        assert!(link_escapes("a.yaml", "../x.yaml"));
+        assert!(link_escapes("d/a.yaml", "../../x.yaml"));
+        assert!(!link_escapes("d/a.yaml", "../x.yaml"));
+        assert!(link_escapes("a.yaml", "/etc/passwd"));
+        assert!(!link_escapes("a.yaml", "b/../c.yaml"));
+    }
+
+    #[test]
+    fn prefixes_follow_the_root_as_written() {
+        assert_eq!(display_prefix(Path::new(".")), "");
+        assert_eq!(display_prefix(Path::new("./examples/acme/")), "examples/acme/");
+        assert_eq!(display_prefix(Path::new("examples")), "examples/");
+    }
+}
