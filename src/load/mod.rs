@@ -98,6 +98,8 @@ pub struct Loaded {
     pub documents: Vec<RawDocument>,
     /// Problems found while reading and parsing.
     pub diagnostics: Vec<Diagnostic>,
+    /// The root as shown before every path (`examples/acme/`, or nothing for `.`).
+    pub prefix: String,
     /// The config document, for the validator to check against its schema.
     pub config_document: Option<RawConfig>,
 }
@@ -115,7 +117,7 @@ pub fn load(request: &Request) -> Result<Loaded, LoadError> {
         Some(rev) => Source::revision(request.path, rev)?,
         None => Source::dir(request.path)?,
     };
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded { prefix: source.prefix().to_owned(), ..Loaded::default() };
 
     // The configuration first: it sets the bounds and globs for everything else.
     let limits_probe = DEFAULT_MAX_FILE_SIZE;

@@ -86,7 +86,7 @@ impl Source {
         }
     }
 
-    fn prefix(&self) -> &str {
+    pub fn prefix(&self) -> &str {
         match self {
             Source::Dir { prefix, .. } | Source::Revision { prefix, .. } => prefix,
         }

@@ -35,10 +35,15 @@ pub fn validate(mut loaded: Loaded, today: NaiveDate) -> (Loaded, Outcome) {
     typed.entities.sort_by(|a, b| (a.kind(), a.name(), &a.origin).cmp(&(b.kind(), b.name(), &b.origin)));
     typed.broken.sort();
     diagnostics.extend(typed.diagnostics);
+    // Rules compare the configured policy file with entity origins, which carry the root prefix.
+    let mut config = loaded.config.clone();
+    if let Some(policy) = &config.policy {
+        config.policy = Some(format!("{}{}", loaded.prefix, policy.trim_start_matches("./")));
+    }
     diagnostics.extend(rules::check(&rules::RuleInput {
         entities: &typed.entities,
         broken: &typed.broken,
-        config: &loaded.config,
+        config: &config,
         today,
     }));
     loaded.resolve(&mut diagnostics);
