@@ -13,6 +13,13 @@ use crate::load::{self, Loaded, Request};
 use crate::report::{self, Format, Sources, Style, Summary};
 use crate::{schema, validate};
 
+/// Prints a line to stdout; a closed pipe (`cairn explain x | head -1`) is not an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// IT service management as code: validate the services, CMDB, SLAs, changes and policy kept in
 /// a git repository.
 #[derive(Debug, Parser)]
@@ -205,13 +212,13 @@ fn run_schema(args: &SchemaArgs) -> Result<i32, String> {
             }
         }
         if stale.is_empty() {
-            println!("ok: {} schemas in {} are up to date", files.len(), dir.display());
+            say!("ok: {} schemas in {} are up to date", files.len(), dir.display());
             return Ok(0);
         }
         for name in &stale {
-            println!("stale: {}", dir.join(name).display());
+            say!("stale: {}", dir.join(name).display());
         }
-        println!("run `cairn schema --out {}` to regenerate", dir.display());
+        say!("run `cairn schema --out {}` to regenerate", dir.display());
         return Ok(1);
     }
     match &args.out {
@@ -224,7 +231,7 @@ fn run_schema(args: &SchemaArgs) -> Result<i32, String> {
         }
         None => {
             let entity = files.iter().find(|(n, _)| n == schema::ENTITY_FILE).map(|(_, t)| t.as_str());
-            print!("{}", entity.unwrap_or_default());
+            let _ = write!(std::io::stdout(), "{}", entity.unwrap_or_default());
         }
     }
     Ok(0)
@@ -241,7 +248,7 @@ fn run_explain(args: &ExplainArgs) -> Result<i32, String> {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            println!("{:<34} {:<8} {}", code.name(), severity, code.summary());
+            say!("{:<34} {:<8} {}", code.name(), severity, code.summary());
         }
         return Ok(0);
     }
@@ -254,13 +261,13 @@ fn run_explain(args: &ExplainArgs) -> Result<i32, String> {
         return Err(format!("`{name}` is not a diagnostic code{hint}; `cairn explain --list` lists them"));
     };
     let text = code.explanation();
-    print!("{text}");
+    let _ = write!(std::io::stdout(), "{text}");
     if !text.ends_with('\n') {
-        println!();
+        say!("");
     }
-    println!();
-    println!("Default severity: {}. Change it in cairn.yaml:", code.default_severity().as_str());
-    println!("  diagnostics: {{{}: error|warning|off}}", code.name());
-    println!("Example: examples/diagnostics/{}/", code.name());
+    say!("");
+    say!("Default severity: {}. Change it in cairn.yaml:", code.default_severity().as_str());
+    say!("  diagnostics: {{{}: error|warning|off}}", code.name());
+    say!("Example: examples/diagnostics/{}/", code.name());
     Ok(0)
 }

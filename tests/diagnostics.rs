@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::*;
 use cairn::diag::Code;
+use common::*;
 
 /// Codes whose situation cannot be written down as a small fixture.
 const GENERATED: &[Code] = &[Code::IoError, Code::TooManyDocuments];
@@ -14,7 +14,10 @@ const GENERATED: &[Code] = &[Code::IoError, Code::TooManyDocuments];
 fn every_code_has_an_explanation_and_a_fixture() {
     for code in Code::ALL {
         let text = code.explanation();
-        assert!(text.starts_with(&format!("# {}\n", code.name())), "{code}: explanation must start with its title");
+        assert!(
+            text.starts_with(&format!("# {}\n", code.name())),
+            "{code}: explanation must start with its title"
+        );
         assert!(text.lines().count() >= 5, "{code}: explanation is a placeholder");
         let dir = root().join("examples/diagnostics").join(code.name());
         assert!(dir.is_dir(), "{code}: no fixture directory {}", dir.display());

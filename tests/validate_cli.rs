@@ -88,7 +88,10 @@ fn other_yaml_is_ignored_but_a_misspelt_api_version_is_not() {
 fn gitignored_files_are_never_read() {
     let dir = repo();
     write(dir.path(), SMALL_ORG);
-    write(dir.path(), &[(".gitignore", "build/\n"), ("build/broken.yaml", "apiVersion: cairn/v1\nkind: Nope\n")]);
+    write(
+        dir.path(),
+        &[(".gitignore", "build/\n"), ("build/broken.yaml", "apiVersion: cairn/v1\nkind: Nope\n")],
+    );
     let (code, report) = json(dir.path(), &["validate"]);
     assert_eq!(code, 0, "{report:#}");
 }
@@ -108,7 +111,10 @@ fn markdown_articles_are_located_in_the_markdown_file() {
     assert_eq!(code, 1);
     let d = &report["diagnostics"][0];
     assert_eq!(d["code"], "unresolved-reference");
-    assert_eq!((d["file"].as_str(), d["line"].as_u64(), d["column"].as_u64()), (Some("kb/restart.md"), Some(8), Some(14)));
+    assert_eq!(
+        (d["file"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
+        (Some("kb/restart.md"), Some(8), Some(14))
+    );
 }
 
 #[test]
@@ -140,7 +146,13 @@ fn severities_follow_cairn_yaml() {
 fn include_and_exclude_globs_choose_the_files() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), SMALL_ORG);
-    write(dir.path(), &[("vendor/x.yaml", "apiVersion: cairn/v1\nkind: Nope\n"), ("cairn.yaml", "exclude: [\"vendor/**\"]\n")]);
+    write(
+        dir.path(),
+        &[
+            ("vendor/x.yaml", "apiVersion: cairn/v1\nkind: Nope\n"),
+            ("cairn.yaml", "exclude: [\"vendor/**\"]\n"),
+        ],
+    );
     let (code, report) = json(dir.path(), &["validate"]);
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["summary"]["files"], 4);

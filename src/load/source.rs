@@ -126,11 +126,7 @@ impl Source {
                         continue;
                     }
                     let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-                    files.push(Candidate {
-                        path: shown,
-                        size,
-                        location: Place::Disk(entry.into_path()),
-                    });
+                    files.push(Candidate { path: shown, size, location: Place::Disk(entry.into_path()) });
                 }
             }
             Source::Revision { repo, tree, prefix } => {

@@ -52,13 +52,15 @@ pub struct Document {
 /// What kind of problem the loader found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {
-    /// The text is not valid YAML (or an alias names no anchor).
+    /// The text is not valid YAML, or an alias names no anchor defined before it.
     Syntax,
     /// A key appears twice in one mapping; the first value is kept.
     DuplicateKey,
-    /// Nesting deeper than [`Limits::max_depth`]; the subtree is replaced by `null`.
+    /// Nesting deeper than [`Limits::max_depth`] (the subtree is replaced by `null`), or than
+    /// the parser's own bound of 255 flow levels (the document is dropped).
     TooDeep,
-    /// Alias expansion exceeded [`Limits::max_alias_nodes`]; later aliases become `null`.
+    /// Alias expansion (or copies of nested anchors) exceeded [`Limits::max_alias_nodes`];
+    /// later aliases of the document become `null`.
     AliasLimit,
     /// A mapping or sequence used as a mapping key; the entry is skipped.
     UnsupportedKey,

@@ -28,8 +28,7 @@ pub struct Typed {
 
 /// Checks every document against its schema, in parallel, and types the valid ones.
 pub fn check_documents(documents: Vec<RawDocument>) -> Typed {
-    let results: Vec<Result<Entity, (Option<(EntityRef, Origin)>, Vec<Diagnostic>)>> =
-        documents.into_par_iter().map(check_document).collect();
+    let results: Vec<Result<Entity, Failure>> = documents.into_par_iter().map(check_document).collect();
     let mut typed = Typed::default();
     for result in results {
         match result {
@@ -296,7 +295,40 @@ fn describe(
             format!("{field}expected {}, found {}", show(expected_value), show(instance)),
             place.at(pointer, Part::Value),
         )],
-        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            // `Option<T>` and untagged enums become `anyOf`: when only one branch accepts the
+            // value's type, its errors say precisely what is wrong.
+            let fitting: Vec<&Vec<jsonschema::ValidationError<'static>>> = context
+                .iter()
+                .filter(|branch| {
+                    !branch.iter().all(|e| {
+                        matches!(
+                            e.kind(),
+                            ValidationErrorKind::Type { .. }
+                                | ValidationErrorKind::Constant { .. }
+                                | ValidationErrorKind::Enum { .. }
+                        ) && e.instance_path().as_str() == pointer
+                    })
+                })
+                .collect();
+            if let [branch] = fitting.as_slice() {
+                let mut out = Vec::new();
+                for e in branch.iter() {
+                    let path: Vec<String> = e.schema_path().iter().map(|s| s.to_string()).collect();
+                    out.extend(describe(
+                        schema,
+                        &path,
+                        e.instance_path().as_str(),
+                        e.instance(),
+                        e.kind(),
+                        place,
+                        &e.to_string(),
+                    ));
+                }
+                if !out.is_empty() {
+                    return out;
+                }
+            }
             let wanted = parent_schema()
                 .and_then(|s| describe_schema(schema, s))
                 .unwrap_or_else(|| "a value of another form".to_owned());
@@ -403,11 +435,17 @@ fn schema_at<'a>(root: &'a Value, path: &[String]) -> Option<&'a Value> {
     Some(node)
 }
 
-/// The name of the last `$defs` definition a schema path went through.
+/// The name of the last `$defs` definition a schema path went through (the validator writes
+/// the path either through `$ref` or straight into `$defs`).
 fn ref_target(root: &Value, path: &[String]) -> Option<String> {
     let mut node = root;
     let mut last = None;
+    let mut after_defs = false;
     for segment in path {
+        if after_defs {
+            last = Some(segment.clone());
+        }
+        after_defs = segment == "$defs";
         if segment == "$ref" {
             let target = node.get("$ref")?.as_str()?;
             last = target.rsplit('/').next().map(str::to_owned);
@@ -419,10 +457,6 @@ fn ref_target(root: &Value, path: &[String]) -> Option<String> {
                 _ => return last,
             };
         }
-    }
-    // A property whose schema is only a `$ref` was checked by the referenced definition.
-    if let Some(target) = node.get("$ref").and_then(Value::as_str) {
-        return target.rsplit('/').next().map(str::to_owned);
     }
     last
 }

@@ -21,18 +21,32 @@ pub fn cairn(dir: &Path, args: &[&str]) -> Output {
     let mut cmd = Command::cargo_bin("cairn").expect("binary built");
     cmd.current_dir(dir).args(args).env("CAIRN_TODAY", TODAY).env("NO_COLOR", "1");
     cmd.env_remove("GITHUB_STEP_SUMMARY");
-    let mut child = cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().expect("spawn");
+    let mut child =
+        cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().expect("spawn");
+    // Drain both pipes while waiting, or a large report would fill a pipe and block the child.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
+    let err = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
     let start = std::time::Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
         }
         if start.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();
             panic!("cairn {args:?} did not finish within 120 s: it hangs");
         }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output { status, stdout: out.join().expect("stdout"), stderr: err.join().expect("stderr") }
 }
 
 pub fn stdout(output: &Output) -> String {

@@ -1,9 +1,32 @@
-//! Cross-file rules (stub: being written).
+//! Cross-file rules: checks that look at more than one document, or at values the schema cannot
+//! judge (time zones, cron expressions, dates against today). Pure functions over typed entities.
+//!
+//! Each module holds the rules of one idea; they all read one [`EntityIndex`] built here. Rules
+//! never recurse over user data (graphs are walked with explicit stacks) and never panic on it.
+
+mod catalog;
+mod changes;
+mod cmdb;
+mod cycles;
+mod hygiene;
+pub mod index;
+mod names;
+mod policy;
+pub mod refs;
+mod sla;
+mod time;
+
+#[cfg(test)]
+mod testutil;
+
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Location, Part};
 use crate::model::{Config, Entity, EntityRef, Origin};
+
+pub use index::{EntityIndex, Entry};
 
 /// What the cross-file rules look at.
 pub struct RuleInput<'a> {
@@ -18,6 +41,51 @@ pub struct RuleInput<'a> {
 }
 
 /// Runs every cross-file rule.
-pub fn check(_input: &RuleInput) -> Vec<Diagnostic> {
-    Vec::new()
+pub fn check(input: &RuleInput) -> Vec<Diagnostic> {
+    let cx = Context { input, index: EntityIndex::new(input.entities, input.broken) };
+    let mut out = Vec::new();
+    names::check(&cx, &mut out);
+    refs::check(&cx, &mut out);
+    cycles::check(&cx, &mut out);
+    cmdb::check(&cx, &mut out);
+    sla::check(&cx, &mut out);
+    time::check(&cx, &mut out);
+    changes::check(&cx, &mut out);
+    policy::check(&cx, &mut out);
+    catalog::check(&cx, &mut out);
+    hygiene::check(&cx, &mut out);
+    out
 }
+
+/// What every rule reads: the input and the index built over it.
+struct Context<'a, 'b> {
+    input: &'b RuleInput<'a>,
+    index: EntityIndex<'a>,
+}
+
+impl<'a> Context<'a, '_> {
+    fn entities(&self) -> &'a [Entity] {
+        self.input.entities
+    }
+}
+
+/// The value at `pointer` in the document of `origin`.
+fn value_at(origin: &Origin, pointer: impl Into<String>) -> Location {
+    Location::pointer(Arc::clone(&origin.file), origin.doc, pointer, Part::Value)
+}
+
+/// The key at `pointer` (the mapping entry as a whole) in the document of `origin`.
+fn key_at(origin: &Origin, pointer: impl Into<String>) -> Location {
+    Location::pointer(Arc::clone(&origin.file), origin.doc, pointer, Part::Key)
+}
+
+/// Yields `(entity, spec)` for every entity of one kind: `of_kind!(cx.entities(), Service)`.
+macro_rules! of_kind {
+    ($entities:expr, $variant:ident) => {
+        $entities.iter().filter_map(|e| match &e.spec {
+            $crate::model::Spec::$variant(spec) => Some((e, spec)),
+            _ => None,
+        })
+    };
+}
+use of_kind;
