@@ -226,19 +226,18 @@ pub enum AlwaysOn {
 pub struct Schedule {
     /// IANA time zone of `from` and `to`.
     pub timezone: String,
-    /// Days of the week.
-    #[schemars(length(min = 1))]
-    pub days: Vec<Weekday>,
+    /// Days of the week: a list (`[mon, tue]`, `[Monday]`) or a range (`mon-fri`).
+    pub days: Days,
     /// Start of support, `HH:MM`.
-    #[schemars(regex(pattern = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"))]
+    #[schemars(regex(pattern = r"^(?:[01]?[0-9]|2[0-3]):[0-5][0-9]$"))]
     pub from: String,
     /// End of support, `HH:MM` (`24:00` for midnight).
-    #[schemars(regex(pattern = r"^(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"))]
+    #[schemars(regex(pattern = r"^(?:(?:[01]?[0-9]|2[0-3]):[0-5][0-9]|24:00)$"))]
     pub to: String,
 }
 
 /// A day of the week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Weekday {
     Mon,
@@ -248,6 +247,89 @@ pub enum Weekday {
     Fri,
     Sat,
     Sun,
+}
+
+impl Weekday {
+    pub const ALL: [Weekday; 7] =
+        [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+
+    /// `mon`, `Mon`, `monday`, `MONDAY`…
+    pub fn parse(text: &str) -> Option<Weekday> {
+        let lower = text.trim().to_ascii_lowercase();
+        const FULL: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+        FULL.iter().position(|full| lower == *full || (lower.len() == 3 && full.starts_with(&lower))).map(|i| Weekday::ALL[i])
+    }
+}
+
+/// Days of the week, written as a list of days or as a range such as `mon-fri`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Days(pub Vec<Weekday>);
+
+/// The schema pattern of one day name.
+const DAY: &str = "(?:[Mm][Oo][Nn]|[Tt][Uu][Ee]|[Ww][Ee][Dd]|[Tt][Hh][Uu]|[Ff][Rr][Ii]|[Ss][Aa][Tt]|[Ss][Uu][Nn])[A-Za-z]*";
+
+impl Days {
+    /// Parses one entry: a day, or a range of days (`mon-fri`, wrapping past Sunday).
+    fn parse_entry(text: &str, out: &mut Vec<Weekday>) -> Result<(), String> {
+        let bad = || format!("`{text}` is not a day or a range of days such as `mon-fri`");
+        match text.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (Weekday::parse(a).ok_or_else(bad)?, Weekday::parse(b).ok_or_else(bad)?);
+                let mut i = a as usize;
+                loop {
+                    out.push(Weekday::ALL[i]);
+                    if i == b as usize {
+                        break;
+                    }
+                    i = (i + 1) % 7;
+                }
+            }
+            None => out.push(Weekday::parse(text).ok_or_else(bad)?),
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Days {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(String),
+            Many(Vec<String>),
+        }
+        let entries = match Raw::deserialize(d)? {
+            Raw::One(s) => vec![s],
+            Raw::Many(v) => v,
+        };
+        let mut days = Vec::new();
+        for entry in &entries {
+            Days::parse_entry(entry, &mut days).map_err(serde::de::Error::custom)?;
+        }
+        if days.is_empty() {
+            return Err(serde::de::Error::custom("name at least one day"));
+        }
+        days.sort();
+        days.dedup();
+        Ok(Days(days))
+    }
+}
+
+impl JsonSchema for Days {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Days")
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let entry = format!("^{DAY}(?:-{DAY})?$");
+        schemars::json_schema!({
+            "description": "Days of the week: `mon`…`sun` or full names, any case, or ranges such as `mon-fri`; one or a list.",
+            "anyOf": [
+                {"type": "string", "pattern": entry},
+                {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": entry}},
+            ],
+        })
+    }
 }
 
 /// The period an agreement is in force.
@@ -309,4 +391,23 @@ pub enum ArticleState {
     #[default]
     Published,
     Retired,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn days(v: serde_json::Value) -> Result<Vec<Weekday>, String> {
+        serde_json::from_value::<Days>(v).map(|d| d.0).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn days_are_read_leniently() {
+        use Weekday::*;
+        assert_eq!(days(serde_json::json!("mon-fri")).unwrap(), [Mon, Tue, Wed, Thu, Fri]);
+        assert_eq!(days(serde_json::json!(["Monday", "TUE", "sun"])).unwrap(), [Mon, Tue, Sun]);
+        assert_eq!(days(serde_json::json!("fri-mon")).unwrap(), [Mon, Fri, Sat, Sun]);
+        assert!(days(serde_json::json!(["funday"])).is_err());
+        assert!(days(serde_json::json!([])).is_err());
+    }
 }
