@@ -6,6 +6,8 @@
 
 pub mod cli;
 pub mod diag;
+pub mod graph;
+pub mod impact;
 pub mod load;
 pub mod model;
 pub mod report;

@@ -10,10 +10,10 @@ mod document;
 mod source;
 pub mod yaml;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -102,6 +102,8 @@ pub struct Loaded {
     pub prefix: String,
     /// The config document, for the validator to check against its schema.
     pub config_document: Option<RawConfig>,
+    /// Blob id of each file read (only when loaded with a [`ParseCache`]).
+    pub blobs: BTreeMap<Arc<str>, git2::Oid>,
 }
 
 /// `cairn.yaml` as parsed, before its schema is checked.
@@ -111,8 +113,21 @@ pub struct RawConfig {
     pub value: Value,
 }
 
+/// Files already parsed, by content (git blob id) and kind (YAML or Markdown): a tree read after
+/// another reuses what is identical in both instead of parsing it again.
+#[derive(Default)]
+pub struct ParseCache {
+    files: Mutex<HashMap<(git2::Oid, bool), Arc<(ParsedFile, Option<FileText>)>>>,
+}
+
 /// Reads the tree the request names.
 pub fn load(request: &Request) -> Result<Loaded, LoadError> {
+    load_cached(request, None)
+}
+
+/// Reads the tree the request names, reusing (and filling) `cache`. With a cache, `blobs`
+/// records each file's blob id, so two trees can tell which files differ.
+pub fn load_cached(request: &Request, cache: Option<&ParseCache>) -> Result<Loaded, LoadError> {
     let source = match request.rev {
         Some(rev) => Source::revision(request.path, rev)?,
         None => Source::dir(request.path)?,
@@ -162,12 +177,42 @@ pub fn load(request: &Request) -> Result<Loaded, LoadError> {
     let contents = source.read(&candidates, max_size);
     loaded.file_count = candidates.len();
 
-    let parsed: Vec<(ParsedFile, Option<FileText>)> = candidates
+    let parsed: Vec<(ParsedFile, Option<FileText>, Option<git2::Oid>)> = candidates
         .par_iter()
         .zip(contents.into_par_iter())
-        .map(|(candidate, contents)| parse_file(&candidate.path, contents, max_size, &limits))
+        .map(|(candidate, contents)| {
+            let Some(cache) = cache else {
+                let (file, text) = parse_file(&candidate.path, contents, max_size, &limits);
+                return (file, text, None);
+            };
+            let id = candidate.blob().or_else(|| match &contents {
+                Contents::Bytes(bytes) => git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok(),
+                _ => None,
+            });
+            let Some(id) = id else {
+                let (file, text) = parse_file(&candidate.path, contents, max_size, &limits);
+                return (file, text, None);
+            };
+            let key = (id, candidate.path.ends_with(".md"));
+            let hit = cache.files.lock().ok().and_then(|map| map.get(&key).cloned());
+            let entry = match hit {
+                Some(entry) => entry,
+                None => {
+                    let entry = Arc::new(parse_file(&candidate.path, contents, max_size, &limits));
+                    if let Ok(mut map) = cache.files.lock() {
+                        map.insert(key, entry.clone());
+                    }
+                    entry
+                }
+            };
+            let (file, text) = renamed(&entry.0, &entry.1, &candidate.path);
+            (file, text, Some(id))
+        })
         .collect();
-    for (file, text) in parsed {
+    for (file, text, id) in parsed {
+        if let Some(id) = id {
+            loaded.blobs.insert(file.path.clone(), id);
+        }
         if let Some(text) = text {
             loaded.files.insert(file.path.clone(), text);
         }
@@ -225,6 +270,26 @@ impl Loaded {
             });
         }
     }
+}
+
+/// A cached parse, moved to the path the file has in this tree.
+fn renamed(file: &ParsedFile, text: &Option<FileText>, path: &Arc<str>) -> (ParsedFile, Option<FileText>) {
+    let mut file = ParsedFile {
+        path: path.clone(),
+        documents: file.documents.clone(),
+        values: file.values.clone(),
+        diagnostics: file.diagnostics.clone(),
+    };
+    for doc in &mut file.documents {
+        doc.file = path.clone();
+    }
+    for d in &mut file.diagnostics {
+        d.primary.file = path.clone();
+        for label in &mut d.labels {
+            label.location.file = path.clone();
+        }
+    }
+    (file, text.clone())
 }
 
 /// One file, parsed: its cairn documents and its problems.

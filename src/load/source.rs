@@ -19,6 +19,16 @@ pub(crate) struct Candidate {
     location: Place,
 }
 
+impl Candidate {
+    /// The git blob id, when the file was read from git objects.
+    pub fn blob(&self) -> Option<Oid> {
+        match self.location {
+            Place::Blob(id) => Some(id),
+            Place::Disk(_) => None,
+        }
+    }
+}
+
 enum Place {
     Disk(PathBuf),
     Blob(Oid),

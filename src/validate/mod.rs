@@ -58,3 +58,12 @@ pub fn validate(mut loaded: Loaded, today: NaiveDate) -> (Loaded, Outcome) {
     diagnostics.dedup();
     (loaded, Outcome { entities: typed.entities, broken: typed.broken, diagnostics })
 }
+
+/// Only the typed entities of a tree, sorted (no cross-file rules, no positions): for a tree
+/// whose findings nobody reads, such as the base of a comparison.
+pub fn entities(mut loaded: Loaded) -> Vec<Entity> {
+    let documents = std::mem::take(&mut loaded.documents);
+    let mut typed = schema::check_documents(documents);
+    typed.entities.sort_by(|a, b| (a.kind(), a.name(), &a.origin).cmp(&(b.kind(), b.name(), &b.origin)));
+    typed.entities
+}
