@@ -5,7 +5,7 @@
 //! configuration items have such edges; every other entity is known to the graph (for
 //! [`Graph::entity`]) but never connected.
 //!
-//! The graph is built once, in O(entities · log entities + edges), with adjacency both ways. Nodes
+//! The graph is built once, in O((entities + edges) · log entities), adjacency both ways. Nodes
 //! are numbered in reference order, so everything the graph returns is sorted and deterministic.
 //! Nothing here recurses over user data: walks use explicit queues.
 //!

@@ -117,8 +117,10 @@ pub struct RawConfig {
 /// another reuses what is identical in both instead of parsing it again.
 #[derive(Default)]
 pub struct ParseCache {
-    files: Mutex<HashMap<(git2::Oid, bool), Arc<(ParsedFile, Option<FileText>)>>>,
+    files: Mutex<HashMap<(git2::Oid, bool), Arc<CachedFile>>>,
 }
+
+type CachedFile = (ParsedFile, Option<FileText>);
 
 /// Reads the tree the request names.
 pub fn load(request: &Request) -> Result<Loaded, LoadError> {

@@ -256,8 +256,11 @@ impl Weekday {
     /// `mon`, `Mon`, `monday`, `MONDAY`…
     pub fn parse(text: &str) -> Option<Weekday> {
         let lower = text.trim().to_ascii_lowercase();
-        const FULL: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-        FULL.iter().position(|full| lower == *full || (lower.len() == 3 && full.starts_with(&lower))).map(|i| Weekday::ALL[i])
+        const FULL: [&str; 7] =
+            ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+        FULL.iter()
+            .position(|full| lower == *full || (lower.len() == 3 && full.starts_with(&lower)))
+            .map(|i| Weekday::ALL[i])
     }
 }
 
@@ -266,7 +269,8 @@ impl Weekday {
 pub struct Days(pub Vec<Weekday>);
 
 /// The schema pattern of one day name.
-const DAY: &str = "(?:[Mm][Oo][Nn]|[Tt][Uu][Ee]|[Ww][Ee][Dd]|[Tt][Hh][Uu]|[Ff][Rr][Ii]|[Ss][Aa][Tt]|[Ss][Uu][Nn])[A-Za-z]*";
+const DAY: &str =
+    "(?:[Mm][Oo][Nn]|[Tt][Uu][Ee]|[Ww][Ee][Dd]|[Tt][Hh][Uu]|[Ff][Rr][Ii]|[Ss][Aa][Tt]|[Ss][Uu][Nn])[A-Za-z]*";
 
 impl Days {
     /// Parses one entry: a day, or a range of days (`mon-fri`, wrapping past Sunday).

@@ -23,7 +23,9 @@
 
 mod github;
 mod gitlab;
+pub mod graph;
 mod human;
+pub mod impact;
 mod json;
 mod markdown;
 mod sarif;

@@ -13,6 +13,8 @@ use crate::load::{self, Loaded, Request};
 use crate::report::{self, Format, Sources, Style, Summary};
 use crate::{schema, validate};
 
+mod impact;
+
 /// Prints a line to stdout; a closed pipe (`cairn explain x | head -1`) is not an error.
 macro_rules! say {
     ($($arg:tt)*) => {{
@@ -35,6 +37,11 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write the JSON Schemas of every kind (what `schemas/` holds).
     Schema(SchemaArgs),
+    /// What changed between two revisions and what it reaches (or, with --entity, what a
+    /// change to those entities would reach).
+    Impact(impact::ImpactArgs),
+    /// Export the dependency graph, or the neighbourhood of one entity.
+    Graph(impact::GraphArgs),
     /// Explain a diagnostic code: what it means and how to fix it.
     Explain(ExplainArgs),
 }
@@ -126,6 +133,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     let result = match cli.command {
         Command::Validate(args) => run_validate(&args),
         Command::Schema(args) => run_schema(&args),
+        Command::Impact(args) => impact::run_impact(&args),
+        Command::Graph(args) => impact::run_graph(&args),
         Command::Explain(args) => run_explain(&args),
     };
     match result {
@@ -145,7 +154,7 @@ impl Sources for LoadedSources<'_> {
     }
 }
 
-fn today(flag: Option<NaiveDate>) -> NaiveDate {
+pub(crate) fn today(flag: Option<NaiveDate>) -> NaiveDate {
     flag.unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
@@ -192,7 +201,7 @@ fn run_validate(args: &ValidateArgs) -> Result<i32, String> {
 }
 
 /// Appends to `$GITHUB_STEP_SUMMARY` when the variable is set.
-fn write_step_summary(markdown: &str) -> Result<(), String> {
+pub(crate) fn write_step_summary(markdown: &str) -> Result<(), String> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else { return Ok(()) };
     let mut file = std::fs::OpenOptions::new()
         .create(true)

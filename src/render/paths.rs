@@ -1,0 +1,121 @@
+//! Where every page lives: stable paths from kind and name, and links between pages.
+
+use crate::model::{is_valid_name, Kind};
+
+/// The file extension of pages in a format (`html` or `md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ext(pub &'static str);
+
+/// The folder of a kind's pages (`services`, `cis`…); the policy has none (`policy.html`).
+pub fn folder(kind: Kind) -> Option<&'static str> {
+    Some(match kind {
+        Kind::Team => "teams",
+        Kind::Service => "services",
+        Kind::ConfigurationItem => "cis",
+        Kind::CatalogItem => "catalog",
+        Kind::Sla => "slas",
+        Kind::ChangeRequest => "changes",
+        Kind::KnowledgeArticle => "kb",
+        Kind::Window => "windows",
+        Kind::Policy => return None,
+    })
+}
+
+/// The page of one entity, relative to the site root: `services/checkout.html`,
+/// `policy.html`. Names are DNS labels once validated; anything else is made safe anyway.
+pub fn entity_page(kind: Kind, name: &str, ext: Ext) -> String {
+    match folder(kind) {
+        Some(dir) => format!("{dir}/{}.{}", safe_name(name), ext.0),
+        None => format!("policy.{}", ext.0),
+    }
+}
+
+/// The index page of a kind (`services/index.html`); changes are listed in the calendar.
+pub fn kind_index(kind: Kind, ext: Ext) -> String {
+    match (kind, folder(kind)) {
+        (Kind::ChangeRequest, _) => format!("calendar.{}", ext.0),
+        (_, Some(dir)) => format!("{dir}/index.{}", ext.0),
+        (_, None) => format!("policy.{}", ext.0),
+    }
+}
+
+/// A file name made only of `[a-z0-9-]`: valid names are kept as they are.
+fn safe_name(name: &str) -> String {
+    if is_valid_name(name) && name != "index" {
+        return name.to_owned();
+    }
+    let mut out: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .take(63)
+        .collect();
+    if out.is_empty() || out == "index" {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// The prefix that leads from `page` back to the site root: `""` or `"../"`.
+pub fn root_of(page: &str) -> String {
+    "../".repeat(page.matches('/').count())
+}
+
+/// The link from `from` (a page path) to `to` (a page path, optionally with `#anchor`).
+pub fn relative(from: &str, to: &str) -> String {
+    let from_dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
+    match to.rsplit_once('/') {
+        Some((dir, file)) if dir == from_dir => file.to_owned(),
+        _ => format!("{}{to}", root_of(from)),
+    }
+}
+
+/// Resolves a relative path written in `base_file` (e.g. a link `../kb/x.md` in `kb/a.md`)
+/// to a path from the root, without `.` or `..`; `None` when it climbs above the root or
+/// is not a plain relative path.
+pub fn join(base_file: &str, target: &str) -> Option<String> {
+    if target.is_empty() || target.starts_with('/') || target.contains(':') || target.contains('\\') {
+        return None;
+    }
+    let mut parts: Vec<&str> = base_file.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HTML: Ext = Ext("html");
+
+    #[test]
+    fn pages_have_stable_paths() {
+        assert_eq!(entity_page(Kind::Service, "checkout", HTML), "services/checkout.html");
+        assert_eq!(entity_page(Kind::ConfigurationItem, "pg-main", HTML), "cis/pg-main.html");
+        assert_eq!(entity_page(Kind::Policy, "change-policy", HTML), "policy.html");
+        assert_eq!(entity_page(Kind::Team, "index", HTML), "teams/_index.html");
+        assert_eq!(entity_page(Kind::Team, "../x", Ext("md")), "teams/---x.md");
+        assert_eq!(kind_index(Kind::ChangeRequest, HTML), "calendar.html");
+    }
+
+    #[test]
+    fn links_are_relative() {
+        assert_eq!(relative("index.html", "services/a.html"), "services/a.html");
+        assert_eq!(relative("services/b.html", "services/a.html#x"), "a.html#x");
+        assert_eq!(relative("services/b.html", "cis/a.html"), "../cis/a.html");
+        assert_eq!(relative("services/b.html", "index.html"), "../index.html");
+        assert_eq!(root_of("services/b.html"), "../");
+        assert_eq!(join("kb/a.md", "../kb/b.md").as_deref(), Some("kb/b.md"));
+        assert_eq!(join("kb/a.md", "./c.md").as_deref(), Some("kb/c.md"));
+        assert_eq!(join("a.md", "../b.md"), None);
+        assert_eq!(join("a.md", "https://x"), None);
+    }
+}
