@@ -185,7 +185,7 @@ fn dot(graph: &Prepared<'_>, lookup: &dyn Lookup, highlight: Option<&EntityRef>)
 // ---------------------------------------------------------------------------------------------
 // Mermaid
 
-/// Escapes text for a double-quoted Mermaid label: `"`, `#`, `<`, `>`, `&` and `` ` `` become
+/// Escapes text for a double-quoted Mermaid label: `"`, `#`, `<`, `>`, `&`, `` ` `` and `\` become
 /// Mermaid entity codes (so no markup, no Markdown string and no closing code fence can be
 /// smuggled in), line breaks and other control characters become spaces.
 pub(crate) fn escape_mermaid(s: &str) -> String {
@@ -198,6 +198,7 @@ pub(crate) fn escape_mermaid(s: &str) -> String {
             '>' => out.push_str("#gt;"),
             '&' => out.push_str("#amp;"),
             '`' => out.push_str("#96;"),
+            '\\' => out.push_str("#92;"),
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
@@ -400,6 +401,6 @@ mod tests {
     #[test]
     fn escaping() {
         assert_eq!(escape_dot("a\"b\\c\nd"), "a\\\"b\\\\c d");
-        assert_eq!(escape_mermaid("a\"b#<c>&`\r\n"), "a#quot;b#35;#lt;c#gt;#amp;#96;  ");
+        assert_eq!(escape_mermaid("a\"b#<c>&`\\\r\n"), "a#quot;b#35;#lt;c#gt;#amp;#96;#92;  ");
     }
 }

@@ -83,7 +83,7 @@ pub(super) fn render(header: &ImpactHeader, impact: &Impact, lookup: &dyn Lookup
     if !impact.review.is_empty() {
         let _ = writeln!(
             out,
-            "\nreview: {}",
+            "\n{} to review:",
             plural(impact.review.len(), "knowledge article", "knowledge articles")
         );
         for r in &impact.review {

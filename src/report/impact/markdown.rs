@@ -339,8 +339,7 @@ fn dangling(impact: &Impact, lookup: &dyn Lookup) -> String {
         return String::new();
     }
     let mut out = String::from("\n#### ⚠️ Dangling references\n\n");
-    let count = plural(impact.dangling.len(), "reference", "references");
-    let _ = writeln!(out, "{count} at head still point to removed entities:\n");
+    out.push_str("Entities at head still refer to entities this change removes:\n\n");
     out.push_str("| From | To (removed) | File | Pointer |\n|---|---|---|---|\n");
     for d in impact.dangling.iter().take(MAX_ROWS) {
         let _ = writeln!(

@@ -231,9 +231,9 @@ fn markdown_escapes_user_text() {
         "<summary><code>ci:pg-main</code> a|b &lt;script&gt;alert(1)&lt;/script&gt; @\u{200D}someone"
     ));
     // In code spans: a longer fence, and `\|` in a table cell.
-    assert!(text.contains("| `` cis/odd\\|name`s.yaml `` |"));
+    assert!(text.contains("| ``cis/odd\\|name`s.yaml`` |"));
     // In the Mermaid graph.
-    assert!(text.contains("n2[\"a|b #lt;script#gt;alert(1)#lt;/script#gt; @\u{200D}someone *x* [l](http://e) #96;c#96; next<br>ci:pg-main\"]"));
+    assert!(text.contains("n3[\"a|b #lt;script#gt;alert(1)#lt;/script#gt; @\u{200D}someone *x* [l](http://e) #96;c#96; next<br>ci:pg-main\"]"));
     // Every table row still has its five pipes.
     for line in text.lines().filter(|l| l.starts_with("| `")) {
         assert_eq!(line.matches(" | ").count(), 3, "{line}");
@@ -303,4 +303,22 @@ fn entity_lookup_prefers_the_first_set() {
     assert_eq!(lookup.title(&er("team:t")), Some("Team T"));
     assert_eq!(lookup.tier(&er("team:t")), None);
     assert_eq!(lookup.title(&er("ci:nope")), None);
+}
+
+#[test]
+fn elided_paths_show_the_gap() {
+    let mut impact = fixture();
+    let names: Vec<String> = (0..16).map(|i| format!("ci:hop-{i:02}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut long = reached(Level::Impacted, &names);
+    long.elided = 5;
+    impact.reached = vec![long];
+    let human = render(Format::Human, &impact, &());
+    assert!(human.contains("ci:hop-07 → … 5 more … → ci:hop-08 →"), "{human}");
+    let markdown = render(Format::Markdown, &impact, &());
+    assert!(markdown.contains("`ci:hop-07` → … 5 more … → `ci:hop-08` →"), "{markdown}");
+    assert!(markdown.contains("\n  n7 -.->|\"… 5 more …\"| n8\n"), "{markdown}");
+    assert!(markdown.contains("\n  n6 --> n7\n"));
+    let json: Value = serde_json::from_str(&render(Format::Json, &impact, &())).unwrap();
+    assert_eq!(json["reached"][0]["elided"], 5);
 }

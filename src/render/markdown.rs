@@ -1,0 +1,394 @@
+//! Rich text (descriptions, plans, knowledge article bodies): Markdown rendered to sanitised
+//! HTML for the HTML site, or neutralised Markdown for the Markdown site.
+//!
+//! Links are decided by a [`Links`] policy: references written `kind:name` and relative links
+//! to other entity files become relative links to their pages; a link that would not resolve,
+//! or whose scheme is not http, https or mailto, is dropped (its text stays). Images from
+//! elsewhere become plain links (the site loads nothing from outside); local images are shown
+//! as their alternative text. Raw HTML is kept only as far as ammonia allows: no script, no
+//! event handler, no `javascript:` URL survives. Headings move one level down, below the page's.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::sync::Arc;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::paths;
+
+/// What becomes of a link destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// Keep the link, with this destination.
+    Keep(String),
+    /// Drop the link; its text stays.
+    Drop,
+}
+
+/// Decides link destinations for one page.
+pub struct Links<'a> {
+    /// The page the text is rendered into.
+    pub from_page: &'a str,
+    /// Every page of the site (paths from the root).
+    pub pages: &'a Arc<BTreeSet<String>>,
+    /// Resolves `kind:name` or a relative file path (already joined to the entity's file) to
+    /// a page path from the root.
+    pub resolve: &'a dyn Fn(Target<'_>) -> Option<String>,
+    /// The file the text was written in, for relative links between entity files.
+    pub base_file: &'a str,
+}
+
+/// A link destination that may name another entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target<'t> {
+    /// `kind:name`.
+    Reference(&'t str),
+    /// A path from the repository root (a relative link joined to the file it is written in).
+    File(&'t str),
+}
+
+/// Schemes a link may use.
+const SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
+fn scheme(dest: &str) -> Option<&str> {
+    let end = dest.find([':', '/', '?', '#'])?;
+    (dest.as_bytes()[end] == b':').then(|| &dest[..end])
+}
+
+fn is_external(dest: &str) -> bool {
+    scheme(dest).is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
+}
+
+impl Links<'_> {
+    /// The fate of a link destination written in the text.
+    pub fn fate(&self, dest: &str) -> Fate {
+        let dest = dest.trim();
+        if dest.starts_with('#') {
+            return Fate::Keep(dest.to_owned());
+        }
+        if dest.starts_with("//") {
+            return Fate::Drop;
+        }
+        if let Some(s) = scheme(dest) {
+            if let Some(page) = (self.resolve)(Target::Reference(dest)) {
+                return Fate::Keep(paths::relative(self.from_page, &page));
+            }
+            return if SCHEMES.iter().any(|k| k.eq_ignore_ascii_case(s)) {
+                Fate::Keep(dest.to_owned())
+            } else {
+                Fate::Drop
+            };
+        }
+        let (path, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        let with_fragment = |page: String| match fragment {
+            Some(f) => format!("{}#{f}", paths::relative(self.from_page, &page)),
+            None => paths::relative(self.from_page, &page),
+        };
+        if let Some(page) = paths::join(self.base_file, path).and_then(|f| (self.resolve)(Target::File(&f))) {
+            return Fate::Keep(with_fragment(page));
+        }
+        match paths::join(self.from_page, path) {
+            Some(page) if self.pages.contains(&page) => Fate::Keep(with_fragment(page)),
+            _ => Fate::Drop,
+        }
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+fn lower(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
+    }
+}
+
+/// What an open link or image became.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Link,
+    Dropped,
+}
+
+/// Markdown to sanitised HTML.
+pub fn to_html(text: &str, links: &Links) -> String {
+    let mut open: Vec<Open> = Vec::new();
+    let mut events: Vec<Event> = Vec::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => match links.fate(&dest_url) {
+                Fate::Keep(dest) => {
+                    open.push(Open::Link);
+                    events.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
+                }
+                Fate::Drop => open.push(Open::Dropped),
+            },
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                if is_external(&dest_url) {
+                    open.push(Open::Link);
+                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                } else {
+                    open.push(Open::Dropped);
+                }
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if open.pop() == Some(Open::Link) {
+                    events.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                events.push(Event::Start(Tag::Heading { level: lower(level), id, classes, attrs }));
+            }
+            Event::End(TagEnd::Heading(level)) => events.push(Event::End(TagEnd::Heading(lower(level)))),
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    sanitize(&html, links)
+}
+
+/// Cleans HTML with ammonia: allowed tags only, no event handlers or scripts, link schemes
+/// http, https and mailto, relative links only to pages that exist, no images from anywhere.
+fn sanitize(html: &str, links: &Links) -> String {
+    let pages = Arc::clone(links.pages);
+    let from_page = links.from_page.to_owned();
+    let mut builder = ammonia::Builder::default();
+    builder
+        .url_schemes(SCHEMES.into_iter().collect())
+        .link_rel(Some("noopener noreferrer"))
+        .attribute_filter(move |element, attribute, value| match (element, attribute) {
+            ("img", "src" | "srcset") => None,
+            (_, "href") if !value.starts_with('#') && scheme(value).is_none() => {
+                let path = value.split('#').next().unwrap_or_default();
+                match paths::join(&from_page, path) {
+                    Some(page) if pages.contains(&page) => Some(Cow::Borrowed(value)),
+                    _ => None,
+                }
+            }
+            _ => Some(Cow::Borrowed(value)),
+        });
+    builder.clean(html).to_string()
+}
+
+/// Markdown to Markdown that a wiki can render safely: raw HTML is escaped to text, link
+/// destinations follow the same policy as HTML (dropped links keep their text), images from
+/// elsewhere become links, local images their alternative text, headings move one level down.
+pub fn to_markdown(text: &str, links: &Links) -> String {
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let parser = Parser::new_ext(text, options());
+    for (_, def) in parser.reference_definitions().iter() {
+        let span = def.span.clone();
+        match links.fate(&def.dest) {
+            Fate::Keep(dest) if dest == def.dest.as_ref() => {}
+            Fate::Keep(dest) => match text[span.clone()].rfind(def.dest.as_ref()) {
+                Some(at) => {
+                    let start = span.start + at;
+                    edits.push((start..start + def.dest.len(), dest));
+                }
+                None => edits.push((span, String::new())),
+            },
+            Fate::Drop => edits.push((span, String::new())),
+        }
+    }
+    // Each open link or image: where it starts, whether it was replaced as a whole, its text.
+    let mut open: Vec<(Range<usize>, bool, String)> = Vec::new();
+    for (event, range) in parser.into_offset_iter() {
+        match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                for (i, _) in text[range.clone()].match_indices('<') {
+                    let at = range.start + i;
+                    edits.push((at..at + 1, "&lt;".to_owned()));
+                }
+            }
+            Event::Start(Tag::Heading { .. }) if text[range.clone()].starts_with('#') => {
+                edits.push((range.start..range.start, "#".to_owned()));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
+                let whole = link_edit(text, &range, link_type, &dest_url, links, &mut edits);
+                open.push((range, whole, String::new()));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let whole = if is_external(&dest_url) {
+                    if text[range.clone()].starts_with('!') {
+                        edits.push((range.start..range.start + 1, String::new()));
+                    }
+                    false
+                } else {
+                    true
+                };
+                open.push((range, whole, String::new()));
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if let Some((range, true, words)) = open.pop() {
+                    edits.push((range, escape_inline(&words)));
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, words)) = open.last_mut() {
+                    words.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    apply(text, edits)
+}
+
+/// Edits one link's destination; returns whether the whole link is to be replaced by its text.
+fn link_edit(
+    text: &str,
+    range: &Range<usize>,
+    link_type: LinkType,
+    dest: &CowStr,
+    links: &Links,
+    edits: &mut Vec<(Range<usize>, String)>,
+) -> bool {
+    if matches!(link_type, LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut) {
+        return false; // The definition was handled.
+    }
+    match links.fate(dest) {
+        Fate::Keep(new) if new == dest.as_ref() => false,
+        Fate::Keep(new) if link_type == LinkType::Inline => match text[range.clone()].rfind(dest.as_ref()) {
+            Some(at) => {
+                let start = range.start + at;
+                edits.push((start..start + dest.len(), new));
+                false
+            }
+            None => true,
+        },
+        Fate::Keep(_) | Fate::Drop => true,
+    }
+}
+
+/// Applies non-overlapping edits (sorted by start; an edit overlapping an earlier one is
+/// skipped: the earlier one replaces a whole link).
+fn apply(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
+    edits.sort_by(|a, b| (a.0.start, std::cmp::Reverse(a.0.end)).cmp(&(b.0.start, std::cmp::Reverse(b.0.end))));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0;
+    for (range, replacement) in edits {
+        if range.start < at || range.end > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..range.start]);
+        out.push_str(&replacement);
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Plain text escaped for inline Markdown: every character Markdown could read as syntax is
+/// backslash-escaped, line breaks become spaces.
+pub fn escape_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' | '{' | '}' | '(' | ')'
+            | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The first paragraph of Markdown as plain text (for summaries and the search index),
+/// at most `limit` characters.
+pub fn plain_text(text: &str, limit: usize) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+                if !out.ends_with(' ') && !out.is_empty() {
+                    out.push(' ');
+                }
+            }
+            _ => {}
+        }
+        if out.len() >= limit {
+            break;
+        }
+    }
+    let trimmed = out.trim_end();
+    match trimmed.char_indices().nth(limit) {
+        Some((end, _)) => format!("{}…", &trimmed[..end]),
+        None => trimmed.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_links<T>(f: impl FnOnce(&Links) -> T) -> T {
+        let pages: Arc<BTreeSet<String>> =
+            Arc::new(["services/checkout.html", "kb/other.html", "kb/this.html"].map(String::from).into());
+        let resolve = |t: Target| match t {
+            Target::Reference("service:checkout") => Some("services/checkout.html".to_owned()),
+            Target::File("kb/other.md") => Some("kb/other.html".to_owned()),
+            _ => None,
+        };
+        f(&Links { from_page: "kb/this.html", pages: &pages, resolve: &resolve, base_file: "kb/this.md" })
+    }
+
+    #[test]
+    fn html_is_sanitised_and_links_resolve() {
+        let html = with_links(|l| {
+            to_html(
+                "# T\n\n[c](service:checkout) [o](other.md#x) [gone](service:nope) [js](javascript:alert(1)) \
+                 [w](https://x.example) ![i](https://x.example/i.png) ![l](local.png)\n\n\
+                 <script>alert(1)</script><img src=x onerror=alert(1)><a href=\"nowhere.html\">n</a>\n\n\
+                 | a | b |\n|---|---|\n| 1 | ~~2~~ |\n",
+                l,
+            )
+        });
+        assert!(html.contains("<h2>T</h2>"), "{html}");
+        assert!(html.contains(r#"<a href="../services/checkout.html" rel="noopener noreferrer">c</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="other.html#x" rel="noopener noreferrer">o</a>"#), "{html}");
+        assert!(html.contains(" gone ") && html.contains(" js "), "{html}");
+        assert!(html.contains(r#"<a href="https://x.example/i.png" rel="noopener noreferrer">i</a>"#), "{html}");
+        assert!(html.contains(" l"), "{html}");
+        for bad in ["<script", "onerror", "javascript:", "<img src", "nowhere.html"] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        assert!(html.contains("<table>") && html.contains("<del>2</del>"), "{html}");
+    }
+
+    #[test]
+    fn markdown_is_neutralised() {
+        let md = with_links(|l| {
+            to_markdown(
+                "# T\n\n[c](service:checkout) [gone](service:nope) <javascript:alert(1)> [r][d] ![i](https://x/i.png)\n\n\
+                 <script>alert(1)</script>\n\n[d]: javascript:alert(2)\n",
+                l,
+            )
+        });
+        assert!(md.starts_with("## T\n"), "{md}");
+        assert!(md.contains("[c](../services/checkout.html)"), "{md}");
+        assert!(md.contains(" gone ") && md.contains("[i](https://x/i.png)"), "{md}");
+        assert!(md.contains("&lt;script>alert(1)&lt;/script>"), "{md}");
+        assert!(!md.contains("javascript:alert(2)") && !md.contains("<javascript"), "{md}");
+    }
+
+    #[test]
+    fn plain_text_is_short() {
+        assert_eq!(plain_text("Takes *payment*\nfor a `basket`.\n\nMore.", 100), "Takes payment for a basket. More.");
+        assert_eq!(plain_text("abcdef", 3), "abc…");
+        assert_eq!(escape_inline("a*b\n<c>"), "a\\*b \\<c\\>");
+    }
+}
