@@ -16,6 +16,11 @@ use crate::model::EntityRef;
 /// Indentation of the lines under an entry (past `  modified  `).
 const INDENT: &str = "            ";
 
+/// `refs` joined by commas, control characters escaped.
+fn list(refs: &[EntityRef]) -> String {
+    plain(&join(refs))
+}
+
 /// `s` with control characters escaped.
 fn plain(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -32,8 +37,8 @@ fn plain(s: &str) -> String {
 /// `ci:pg-main "Postgres main"`.
 fn entity(r: &EntityRef, lookup: &dyn Lookup) -> String {
     match lookup.title(r) {
-        Some(title) => format!("{r} \"{}\"", plain(title)),
-        None => r.to_string(),
+        Some(title) => format!("{} \"{}\"", plain(&r.to_string()), plain(title)),
+        None => plain(&r.to_string()),
     }
 }
 
@@ -69,7 +74,7 @@ pub(super) fn render(header: &ImpactHeader, impact: &Impact, lookup: &dyn Lookup
         let path: Vec<String> = steps(r)
             .into_iter()
             .map(|step| match step {
-                Step::Entity(e) => e.to_string(),
+                Step::Entity(e) => plain(&e.to_string()),
                 Step::Elided(n) => elided_words(n),
             })
             .collect();
@@ -77,7 +82,7 @@ pub(super) fn render(header: &ImpactHeader, impact: &Impact, lookup: &dyn Lookup
     }
 
     if !impact.notify.is_empty() {
-        let _ = writeln!(out, "\nnotify: {}", join(&impact.notify));
+        let _ = writeln!(out, "\nnotify: {}", list(&impact.notify));
     }
 
     if !impact.review.is_empty() {
@@ -87,7 +92,7 @@ pub(super) fn render(header: &ImpactHeader, impact: &Impact, lookup: &dyn Lookup
             plural(impact.review.len(), "knowledge article", "knowledge articles")
         );
         for r in &impact.review {
-            let _ = writeln!(out, "  {}: about {}", entity(&r.reference, lookup), join(&r.about));
+            let _ = writeln!(out, "  {}: about {}", entity(&r.reference, lookup), list(&r.about));
         }
     }
 
@@ -95,7 +100,14 @@ pub(super) fn render(header: &ImpactHeader, impact: &Impact, lookup: &dyn Lookup
         let count = plural(impact.dangling.len(), "dangling reference", "dangling references");
         let _ = writeln!(out, "\nwarning: {count} to removed entities");
         for d in &impact.dangling {
-            let _ = writeln!(out, "  {} → {} ({} at {})", d.from, d.to, plain(&d.file), plain(&d.pointer));
+            let _ = writeln!(
+                out,
+                "  {} → {} ({} at {})",
+                plain(&d.from.to_string()),
+                plain(&d.to.to_string()),
+                plain(&d.file),
+                plain(&d.pointer)
+            );
         }
     }
     out

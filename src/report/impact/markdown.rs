@@ -310,8 +310,13 @@ fn field(f: &FieldChange) -> String {
     let Some(diff) = &f.diff else {
         return format!("- {path}: {} → {}\n", value(&f.before), value(&f.after));
     };
-    let lines: Vec<&str> = diff.lines().collect();
-    let mut body = lines.iter().take(MAX_DIFF_LINES).copied().collect::<Vec<_>>().join("\n");
+    // A lone `\r` (or another control character) would end a line inside the block and could
+    // end the list item, and with it the block: spaces instead.
+    let lines: Vec<String> = diff
+        .lines()
+        .map(|l| l.chars().map(|c| if c.is_control() && c != '\t' { ' ' } else { c }).collect())
+        .collect();
+    let mut body = lines[..lines.len().min(MAX_DIFF_LINES)].join("\n");
     if lines.len() > MAX_DIFF_LINES {
         let _ = write!(body, "\n… {} more lines", lines.len() - MAX_DIFF_LINES);
     }

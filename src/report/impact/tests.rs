@@ -218,6 +218,7 @@ fn markdown_escapes_user_text() {
         .with("service:checkout", "ping @octo-org/admins & <b>", Some(1));
     let mut impact = fixture();
     impact.changed[2].file = Arc::from("cis/odd|name`s.yaml");
+    impact.changed[2].fields[0].diff = Some("-a\r<i>\n+```\n".to_owned());
     let text = render(Format::Markdown, &impact, &lookup);
     assert!(!text.contains("<script>"), "{text}");
     assert!(!text.contains("<b>"));
@@ -238,6 +239,9 @@ fn markdown_escapes_user_text() {
     for line in text.lines().filter(|l| l.starts_with("| `")) {
         assert_eq!(line.matches(" | ").count(), 3, "{line}");
     }
+    // A diff is fenced by more backticks than it holds, and a lone CR cannot end a line in it.
+    assert!(text.contains("  ````diff\n  -a <i>\n  +```\n  ````\n"), "{text}");
+    assert!(!text.contains('\r'));
     assert_eq!(markdown::code("a`b", false), "``a`b``");
     assert_eq!(markdown::code("`a", true), "`` `a ``");
     assert_eq!(markdown::text("x\r\ny@z"), "x<br>y@\u{200D}z");
@@ -287,7 +291,7 @@ fn markdown_stays_within_the_budget() {
 #[test]
 fn entity_lookup_prefers_the_first_set() {
     use crate::graph::testutil::{entity_in, service};
-    let head = vec![service("checkout", json!({"tier": 1}))];
+    let head = [service("checkout", json!({"tier": 1}))];
     let base = vec![
         entity_in(
             "Service",

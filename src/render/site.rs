@@ -1,0 +1,267 @@
+//! What every page reads: the entities indexed by reference, who refers to whom (both ways),
+//! the set of pages, and the small views (links, rich text) that contexts are made of.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use minijinja::Value;
+use serde::Serialize;
+
+use super::markdown::{self, Links, Target};
+use super::paths::{self, Ext};
+use super::svg::GraphSource;
+use super::SiteFormat;
+use crate::model::{Entity, EntityRef, Kind};
+use crate::validate::rules::index::EntityIndex;
+use crate::validate::rules::refs::{dependencies, references, Relation};
+
+/// One entity referring to another: who, and in which field (`/spec/owner`,
+/// `/spec/approval/approvers`, `/spec/approvals/*/require/team`).
+#[derive(Debug, Clone)]
+pub struct Referrer<'a> {
+    pub entity: &'a Entity,
+    pub field: String,
+}
+
+/// The entities of one render and everything derived from them.
+pub struct Site<'a> {
+    pub entities: &'a [Entity],
+    pub today: NaiveDate,
+    /// The start of `today` in UTC: what "past" and "upcoming" are measured against.
+    pub now: DateTime<Utc>,
+    pub format: SiteFormat,
+    pub ext: Ext,
+    index: EntityIndex<'a>,
+    /// Reverse references: target → referrers, sorted by (kind, name, field), deduplicated.
+    referrers: BTreeMap<EntityRef, Vec<Referrer<'a>>>,
+    /// Reverse dependency edges: target → (dependent, relation), sorted.
+    dependents: BTreeMap<EntityRef, Vec<(EntityRef, Relation)>>,
+    /// Source file (as loaded) → the first entity written in it, for relative links.
+    by_file: BTreeMap<&'a str, &'a Entity>,
+    /// Every page path of the site.
+    pub pages: Arc<BTreeSet<String>>,
+}
+
+/// A link to an entity, ready for a template: `href` is relative to the page being rendered
+/// and absent when the reference does not resolve.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub kind: &'static str,
+    pub name: String,
+    pub title: String,
+    pub href: Option<String>,
+}
+
+/// `/spec/approvals/1/require/team` → `/spec/approvals/*/require/team`; a trailing index goes.
+fn normalise(pointer: &str) -> String {
+    let parts: Vec<&str> = pointer
+        .split('/')
+        .map(|p| if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) { "*" } else { p })
+        .collect();
+    let out = parts.join("/");
+    match out.strip_suffix("/*") {
+        Some(stripped) => stripped.to_owned(),
+        None => out,
+    }
+}
+
+impl<'a> Site<'a> {
+    pub fn new(entities: &'a [Entity], today: NaiveDate, format: SiteFormat) -> Site<'a> {
+        let ext = match format {
+            SiteFormat::Html => Ext("html"),
+            SiteFormat::Markdown => Ext("md"),
+        };
+        let index = EntityIndex::new(entities, &[]);
+        let mut referrers: BTreeMap<EntityRef, Vec<Referrer<'a>>> = BTreeMap::new();
+        let mut dependents: BTreeMap<EntityRef, Vec<(EntityRef, Relation)>> = BTreeMap::new();
+        let mut by_file = BTreeMap::new();
+        for entity in entities {
+            by_file.entry(&*entity.origin.file).or_insert(entity);
+            for site in references(entity) {
+                if let Some(target) = index.entity(site.target.kind, &site.target.name) {
+                    let field = normalise(&site.pointer);
+                    referrers.entry(target.reference()).or_default().push(Referrer { entity, field });
+                }
+            }
+            for site in dependencies(entity) {
+                if let Some(target) = index.entity(site.target.kind, &site.target.name) {
+                    dependents.entry(target.reference()).or_default().push((entity.reference(), site.relation));
+                }
+            }
+        }
+        for list in referrers.values_mut() {
+            list.sort_by(|a, b| (a.entity.kind(), a.entity.name(), &a.field).cmp(&(b.entity.kind(), b.entity.name(), &b.field)));
+            list.dedup_by(|a, b| std::ptr::eq(a.entity, b.entity) && a.field == b.field);
+        }
+        for list in dependents.values_mut() {
+            list.sort_by(|a, b| a.0.cmp(&b.0));
+            list.dedup_by(|a, b| a.0 == b.0);
+        }
+        let mut pages: BTreeSet<String> = entities.iter().map(|e| paths::entity_page(e.kind(), e.name(), ext)).collect();
+        pages.extend(super::fixed_pages(ext));
+        Site {
+            entities,
+            today,
+            now: super::calendar::start_of(today),
+            format,
+            ext,
+            index,
+            referrers,
+            dependents,
+            by_file,
+            pages: Arc::new(pages),
+        }
+    }
+
+    /// The entity a reference resolves to (case-insensitively, first written first).
+    pub fn entity(&self, target: &EntityRef) -> Option<&'a Entity> {
+        self.index.entity(target.kind, &target.name)
+    }
+
+    /// Every entity of one kind, sorted by name.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &'a Entity> + '_ {
+        self.entities.iter().filter(move |e| e.kind() == kind)
+    }
+
+    /// The page of an entity, from the root.
+    pub fn page_of(&self, entity: &Entity) -> String {
+        paths::entity_page(entity.kind(), entity.name(), self.ext)
+    }
+
+    /// A path from the root (`calendar.html`) for a page name without extension (`calendar`).
+    pub fn fixed(&self, stem: &str) -> String {
+        format!("{stem}.{}", self.ext.0)
+    }
+
+    /// Who refers to `target`, optionally only from one field (`/spec/owner`).
+    pub fn referrers(&self, target: &Entity, field: Option<&str>) -> Vec<&'a Entity> {
+        let list = self.referrers.get(&target.reference()).map_or(&[][..], Vec::as_slice);
+        let mut out: Vec<&'a Entity> =
+            list.iter().filter(|r| field.is_none_or(|f| r.field == f)).map(|r| r.entity).collect();
+        out.dedup_by(|a, b| std::ptr::eq(*a, *b));
+        out
+    }
+
+    /// Referrers of one kind through one field.
+    pub fn referrers_of_kind(&self, target: &Entity, kind: Kind, field: &str) -> Vec<&'a Entity> {
+        self.referrers(target, Some(field)).into_iter().filter(|e| e.kind() == kind).collect()
+    }
+
+    /// What depends on `target`, and how.
+    pub fn dependents_of(&self, target: &EntityRef) -> &[(EntityRef, Relation)] {
+        self.dependents.get(target).map_or(&[], Vec::as_slice)
+    }
+
+    /// What `entity` depends on (resolved references only), sorted, and how.
+    pub fn dependencies_of(&self, entity: &Entity) -> Vec<(EntityRef, Relation)> {
+        let mut out: Vec<(EntityRef, Relation)> = dependencies(entity)
+            .into_iter()
+            .filter_map(|site| self.entity(site.target).map(|t| (t.reference(), site.relation)))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.dedup_by(|a, b| a.0 == b.0);
+        out
+    }
+
+    /// A link from page `from` to the entity `target` refers to.
+    pub fn link(&self, from: &str, target: &EntityRef) -> Link {
+        match self.entity(target) {
+            Some(entity) => self.link_entity(from, entity),
+            None => Link {
+                reference: target.to_string(),
+                kind: target.kind.name(),
+                name: target.name.clone(),
+                title: target.name.clone(),
+                href: None,
+            },
+        }
+    }
+
+    /// A link from page `from` to an entity's page.
+    pub fn link_entity(&self, from: &str, entity: &Entity) -> Link {
+        Link {
+            reference: entity.reference().to_string(),
+            kind: entity.kind().name(),
+            name: entity.name().to_owned(),
+            title: entity.display_name().to_owned(),
+            href: Some(paths::relative(from, &self.page_of(entity))),
+        }
+    }
+
+    /// Links to several references, in the order given.
+    pub fn links<'r>(&self, from: &str, targets: impl IntoIterator<Item = &'r EntityRef>) -> Vec<Link> {
+        targets.into_iter().map(|t| self.link(from, t)).collect()
+    }
+
+    /// Links to several entities, in the order given.
+    pub fn entity_links<'e>(&self, from: &str, entities: impl IntoIterator<Item = &'e Entity>) -> Vec<Link> {
+        entities.into_iter().map(|e| self.link_entity(from, e)).collect()
+    }
+
+    /// Markdown written in `entity` rendered for page `from`: sanitised HTML, or neutralised
+    /// Markdown, marked safe for the template either way.
+    pub fn rich(&self, from: &str, entity: &Entity, text: &str) -> Value {
+        let resolve = |target: Target| -> Option<String> {
+            let found = match target {
+                Target::Reference(text) => EntityRef::parse(text).and_then(|r| self.entity(&r)),
+                Target::File(file) => self.by_file.get(file).copied(),
+            };
+            found.map(|e| self.page_of(e))
+        };
+        let links = Links { from_page: from, pages: &self.pages, resolve: &resolve, base_file: &entity.origin.file };
+        let out = match self.format {
+            SiteFormat::Html => markdown::to_html(text, &links),
+            SiteFormat::Markdown => markdown::to_markdown(text, &links),
+        };
+        Value::from_safe_string(out)
+    }
+
+    /// Optional rich text.
+    pub fn rich_opt(&self, from: &str, entity: &Entity, text: Option<&str>) -> Option<Value> {
+        text.filter(|t| !t.trim().is_empty()).map(|t| self.rich(from, entity, t))
+    }
+
+    /// The drawing of an entity's dependency neighbourhood, for page `from`.
+    pub fn graph_svg(&self, from: &str, entity: &Entity, standalone: bool) -> Option<String> {
+        super::svg::neighbourhood(&entity.reference(), &PageGraph { site: self, from }, standalone)
+    }
+}
+
+/// The graph as seen from one page (links are relative to it).
+struct PageGraph<'s, 'a> {
+    site: &'s Site<'a>,
+    from: &'s str,
+}
+
+impl GraphSource for PageGraph<'_, '_> {
+    fn dependencies(&self, node: &EntityRef) -> Vec<(EntityRef, Relation)> {
+        self.site.entity(node).map(|e| self.site.dependencies_of(e)).unwrap_or_default()
+    }
+
+    fn dependents(&self, node: &EntityRef) -> Vec<(EntityRef, Relation)> {
+        self.site.dependents_of(node).to_vec()
+    }
+
+    fn label(&self, node: &EntityRef) -> String {
+        self.site.entity(node).map_or_else(|| node.name.clone(), |e| e.display_name().to_owned())
+    }
+
+    fn href(&self, node: &EntityRef) -> Option<String> {
+        self.site.entity(node).map(|e| paths::relative(self.from, &self.site.page_of(e)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+
+    #[test]
+    fn fields_are_normalised() {
+        assert_eq!(normalise("/spec/approvals/1/require/team"), "/spec/approvals/*/require/team");
+        assert_eq!(normalise("/spec/dependsOn/12"), "/spec/dependsOn");
+        assert_eq!(normalise("/spec/owner"), "/spec/owner");
+    }
+}

@@ -1,0 +1,261 @@
+//! The dependency neighbourhood of a service or CI as an SVG drawn in Rust (no script).
+//!
+//! Columns left to right: what depends on the entity (two levels), the entity, what it depends
+//! on (two levels). Each node links to its page. Walks are breadth-first with explicit queues,
+//! columns are capped, and everything is sorted, so the drawing is bounded and deterministic.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt::Write as _;
+
+use crate::model::{EntityRef, Kind};
+use crate::validate::rules::refs::Relation;
+
+/// Levels drawn on each side of the centre.
+const DEPTH: i32 = 2;
+/// Most nodes in one column; the rest are counted in a `+N more` node.
+const MAX_PER_COLUMN: usize = 12;
+const COLUMN_WIDTH: i32 = 230;
+const NODE_WIDTH: i32 = 190;
+const NODE_HEIGHT: i32 = 34;
+const ROW: i32 = 46;
+const MARGIN: i32 = 12;
+const LABEL_CHARS: usize = 26;
+
+/// What the drawing needs to know about the graph.
+pub trait GraphSource {
+    /// What `node` depends on, sorted.
+    fn dependencies(&self, node: &EntityRef) -> Vec<(EntityRef, Relation)>;
+    /// What depends on `node`, sorted.
+    fn dependents(&self, node: &EntityRef) -> Vec<(EntityRef, Relation)>;
+    /// The title shown for a node.
+    fn label(&self, node: &EntityRef) -> String;
+    /// The link to a node's page from the page the drawing is on.
+    fn href(&self, node: &EntityRef) -> Option<String>;
+}
+
+struct Column {
+    nodes: Vec<EntityRef>,
+    hidden: usize,
+}
+
+/// The SVG of the neighbourhood of `center`, or `None` when it has no dependency either way.
+/// `standalone` adds the XML namespace, for an `.svg` file of its own.
+pub fn neighbourhood(center: &EntityRef, graph: &dyn GraphSource, standalone: bool) -> Option<String> {
+    let mut column_of: BTreeMap<EntityRef, i32> = BTreeMap::new();
+    column_of.insert(center.clone(), 0);
+    let mut columns: BTreeMap<i32, Column> = BTreeMap::new();
+    columns.insert(0, Column { nodes: vec![center.clone()], hidden: 0 });
+    for direction in [1, -1] {
+        let mut queue = VecDeque::from([(center.clone(), 0)]);
+        while let Some((node, col)) = queue.pop_front() {
+            if col.abs() >= DEPTH {
+                continue;
+            }
+            let next = if direction > 0 { graph.dependencies(&node) } else { graph.dependents(&node) };
+            for (other, _) in next {
+                if column_of.contains_key(&other) {
+                    continue;
+                }
+                let target = col + direction;
+                let column = columns.entry(target).or_insert(Column { nodes: Vec::new(), hidden: 0 });
+                if column.nodes.len() >= MAX_PER_COLUMN {
+                    column.hidden += 1;
+                    column_of.insert(other, i32::MIN);
+                    continue;
+                }
+                column.nodes.push(other.clone());
+                column_of.insert(other.clone(), target);
+                queue.push_back((other, target));
+            }
+        }
+    }
+    if columns.len() == 1 {
+        return None;
+    }
+    for column in columns.values_mut() {
+        column.nodes.sort();
+    }
+    let first = *columns.keys().next().unwrap_or(&0);
+    let rows = columns.values().map(|c| c.nodes.len() + usize::from(c.hidden > 0)).max().unwrap_or(1);
+    let rows = i32::try_from(rows).unwrap_or(i32::MAX / ROW);
+    let height = rows * ROW + 2 * MARGIN - (ROW - NODE_HEIGHT);
+    let width = i32::try_from(columns.len()).unwrap_or(1) * COLUMN_WIDTH - (COLUMN_WIDTH - NODE_WIDTH) + 2 * MARGIN;
+    // Top-left corner of every drawn node.
+    let mut place: BTreeMap<&EntityRef, (i32, i32)> = BTreeMap::new();
+    for (col, column) in &columns {
+        let count = i32::try_from(column.nodes.len() + usize::from(column.hidden > 0)).unwrap_or(rows);
+        let top = MARGIN + (rows - count) * ROW / 2;
+        let x = MARGIN + (col - first) * COLUMN_WIDTH;
+        for (i, node) in column.nodes.iter().enumerate() {
+            place.insert(node, (x, top + i32::try_from(i).unwrap_or(0) * ROW));
+        }
+    }
+
+    let mut svg = String::new();
+    let namespace = if standalone { r#" xmlns="http://www.w3.org/2000/svg""# } else { "" };
+    let title = format!("Dependencies of {}", graph.label(center));
+    let _ = write!(
+        svg,
+        r#"<svg{namespace} class="graph" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{}">"#,
+        escape(&title)
+    );
+    let _ = write!(
+        svg,
+        r##"<title>{}</title><defs><marker id="cairn-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6b7280"/></marker></defs>"##,
+        escape(&title)
+    );
+    for (from, (fx, fy)) in &place {
+        for (to, relation) in graph.dependencies(from) {
+            let Some(&(tx, ty)) = place.get(&to) else { continue };
+            let (y1, y2) = (fy + NODE_HEIGHT / 2, ty + NODE_HEIGHT / 2);
+            let path = if fx < &tx {
+                let (x1, x2) = (fx + NODE_WIDTH, tx);
+                let mid = (x1 + x2) / 2;
+                format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}")
+            } else {
+                let (x1, x2) = (fx + NODE_WIDTH, tx + NODE_WIDTH);
+                let bulge = x1.max(x2) + 30;
+                format!("M{x1},{y1} C{bulge},{y1} {bulge},{y2} {x2},{y2}")
+            };
+            let dash = match relation {
+                Relation::DependsOn | Relation::Other => "",
+                Relation::RunsOn => r#" stroke-dasharray="6 3""#,
+                Relation::Component => r#" stroke-dasharray="2 3""#,
+                Relation::Member => r#" stroke-dasharray="8 3 2 3""#,
+            };
+            let _ = write!(
+                svg,
+                r##"<path class="edge {}" d="{path}" fill="none" stroke="#6b7280" stroke-width="1.4"{dash} marker-end="url(#cairn-arrow)"><title>{} {} {}</title></path>"##,
+                relation_class(relation),
+                escape(&graph.label(from)),
+                relation.verb(),
+                escape(&graph.label(&to)),
+            );
+        }
+    }
+    for (node, (x, y)) in &place {
+        node_svg(&mut svg, graph, node, *x, *y, *node == center);
+    }
+    for (col, column) in &columns {
+        if column.hidden > 0 {
+            let x = MARGIN + (col - first) * COLUMN_WIDTH;
+            let count = i32::try_from(column.nodes.len()).unwrap_or(0);
+            let top = MARGIN + (rows - count - 1) * ROW / 2 + count * ROW;
+            let _ = write!(
+                svg,
+                r##"<g class="node more"><rect x="{x}" y="{top}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill="#f3f4f6" stroke="#9ca3af" stroke-dasharray="4 3"/><text x="{}" y="{}" text-anchor="middle" font-size="13" fill="#374151">+{} more</text></g>"##,
+                x + NODE_WIDTH / 2,
+                top + NODE_HEIGHT / 2 + 5,
+                column.hidden
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
+fn relation_class(relation: Relation) -> &'static str {
+    match relation {
+        Relation::DependsOn | Relation::Other => "depends-on",
+        Relation::RunsOn => "runs-on",
+        Relation::Component => "component",
+        Relation::Member => "member",
+    }
+}
+
+fn node_svg(svg: &mut String, graph: &dyn GraphSource, node: &EntityRef, x: i32, y: i32, center: bool) {
+    let label = graph.label(node);
+    let short: String = if label.chars().count() > LABEL_CHARS {
+        label.chars().take(LABEL_CHARS - 1).chain(['…']).collect()
+    } else {
+        label.clone()
+    };
+    let (kind_class, fill, stroke) = match node.kind {
+        Kind::Service => ("service", "#e0ecff", "#3b6fd8"),
+        _ => ("ci", "#e8f5e9", "#3c8c47"),
+    };
+    let (fill, stroke_width) = if center { ("#fff7d6", 2.5) } else { (fill, 1.2) };
+    let center_class = if center { " center" } else { "" };
+    let body = format!(
+        r#"<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"/><text x="{}" y="{}" text-anchor="middle" font-size="13" fill="#111827">{}</text><title>{} ({})</title>"#,
+        x + NODE_WIDTH / 2,
+        y + NODE_HEIGHT / 2 + 5,
+        escape(&short),
+        escape(&label),
+        escape(&node.to_string()),
+    );
+    match graph.href(node) {
+        Some(href) if !center => {
+            let _ = write!(
+                svg,
+                r#"<a href="{}" class="node {kind_class}{center_class}">{body}</a>"#,
+                escape(&href)
+            );
+        }
+        _ => {
+            let _ = write!(svg, r#"<g class="node {kind_class}{center_class}">{body}</g>"#);
+        }
+    }
+}
+
+/// Text escaped for XML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Chain;
+
+    fn r(name: &str) -> EntityRef {
+        EntityRef::new(Kind::Service, name)
+    }
+
+    impl GraphSource for Chain {
+        fn dependencies(&self, node: &EntityRef) -> Vec<(EntityRef, Relation)> {
+            match node.name.as_str() {
+                "a" => vec![(r("b"), Relation::DependsOn)],
+                "b" => vec![(r("c"), Relation::DependsOn), (EntityRef::new(Kind::ConfigurationItem, "db"), Relation::Component)],
+                _ => Vec::new(),
+            }
+        }
+        fn dependents(&self, node: &EntityRef) -> Vec<(EntityRef, Relation)> {
+            match node.name.as_str() {
+                "b" => vec![(r("a"), Relation::DependsOn)],
+                "c" | "db" => vec![(r("b"), Relation::DependsOn)],
+                _ => Vec::new(),
+            }
+        }
+        fn label(&self, node: &EntityRef) -> String {
+            format!("<{}>", node.name)
+        }
+        fn href(&self, node: &EntityRef) -> Option<String> {
+            Some(format!("{}.html", node.name))
+        }
+    }
+
+    #[test]
+    fn draws_both_sides_with_links_and_escaped_labels() {
+        let svg = neighbourhood(&r("b"), &Chain, false).unwrap_or_default();
+        assert!(svg.starts_with("<svg class=\"graph\""), "{svg}");
+        assert!(svg.contains(r#"<a href="a.html" class="node service">"#), "{svg}");
+        assert!(svg.contains(r#"<a href="db.html" class="node ci">"#), "{svg}");
+        assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"), "{svg}");
+        assert_eq!(svg.matches("<path class=\"edge").count(), 3, "{svg}");
+        assert!(neighbourhood(&r("lonely"), &Chain, true).is_none());
+    }
+}
