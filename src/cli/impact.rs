@@ -11,7 +11,7 @@ use clap::ValueEnum;
 use super::OutputFormat;
 use crate::graph::Graph;
 use crate::impact::{self, Impact};
-use crate::load::{self, ParseCache, Request};
+use crate::load::{ParseCache, Request};
 use crate::model::{Entity, EntityRef};
 use crate::report::graph::{relation_name, GraphFormat};
 use crate::report::impact::{EntityLookup, ImpactHeader};
@@ -70,9 +70,10 @@ pub fn run_impact(args: &ImpactArgs) -> Result<i32, String> {
     }
     let base_rev = args.base.as_deref().unwrap_or("HEAD");
     let cache = ParseCache::default();
-    let head = load::load_cached(&Request { path: &args.path, rev: args.head.as_deref() }, Some(&cache))
-        .map_err(|e| e.to_string())?;
-    let base = load::load_cached(&Request { path: &args.path, rev: Some(base_rev) }, Some(&cache))
+    let (head, head_typed) =
+        validate::load(&Request { path: &args.path, rev: args.head.as_deref() }, Some(&cache))
+            .map_err(|e| e.to_string())?;
+    let (base, base_typed) = validate::load(&Request { path: &args.path, rev: Some(base_rev) }, Some(&cache))
         .map_err(|e| e.to_string())?;
 
     // Files identical in both trees (by content, wherever they are) cannot change an entity:
@@ -92,8 +93,8 @@ pub fn run_impact(args: &ImpactArgs) -> Result<i32, String> {
         .cloned()
         .collect();
 
-    let head_entities = validate::entities(head);
-    let base_entities = validate::entities(base);
+    let head_entities = validate::entities(head_typed);
+    let base_entities = validate::entities(base_typed);
     let candidates: HashSet<EntityRef> = head_entities
         .iter()
         .filter(|e| head_touched.contains(&e.origin.file))
@@ -112,9 +113,9 @@ pub fn run_impact(args: &ImpactArgs) -> Result<i32, String> {
 }
 
 fn run_what_if(args: &ImpactArgs) -> Result<i32, String> {
-    let loaded =
-        load::load(&Request { path: &args.path, rev: args.head.as_deref() }).map_err(|e| e.to_string())?;
-    let entities = validate::entities(loaded);
+    let (_, typed) = validate::load(&Request { path: &args.path, rev: args.head.as_deref() }, None)
+        .map_err(|e| e.to_string())?;
+    let entities = validate::entities(typed);
     let graph = Graph::new(&entities);
     let mut targets = Vec::new();
     for text in &args.entity {
@@ -158,9 +159,9 @@ fn print_impact(
 }
 
 pub fn run_graph(args: &GraphArgs) -> Result<i32, String> {
-    let loaded =
-        load::load(&Request { path: &args.path, rev: args.rev.as_deref() }).map_err(|e| e.to_string())?;
-    let entities = validate::entities(loaded);
+    let (_, typed) = validate::load(&Request { path: &args.path, rev: args.rev.as_deref() }, None)
+        .map_err(|e| e.to_string())?;
+    let entities = validate::entities(typed);
     let graph = Graph::new(&entities);
     let center = match &args.around {
         Some(text) => {

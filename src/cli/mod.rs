@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diag::{self, Code, Severity};
-use crate::load::{self, Loaded, Request};
+use crate::load::{Loaded, Request};
 use crate::report::{self, Format, Sources, Style, Summary};
 use crate::{schema, validate};
 
@@ -169,9 +169,9 @@ fn color(choice: ColorChoice) -> bool {
 }
 
 fn run_validate(args: &ValidateArgs) -> Result<i32, String> {
-    let loaded =
-        load::load(&Request { path: &args.path, rev: args.rev.as_deref() }).map_err(|e| e.to_string())?;
-    let (loaded, outcome) = validate::validate(loaded, today(args.today));
+    let (loaded, outcome) =
+        validate::run(&Request { path: &args.path, rev: args.rev.as_deref() }, today(args.today))
+            .map_err(|e| e.to_string())?;
     let (errors, warnings) = diag::count(&outcome.diagnostics);
     let summary = Summary {
         files: loaded.file_count,

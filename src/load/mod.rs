@@ -113,23 +113,80 @@ pub struct RawConfig {
     pub value: Value,
 }
 
-/// Files already parsed, by content (git blob id) and kind (YAML or Markdown): a tree read after
-/// another reuses what is identical in both instead of parsing it again.
-#[derive(Default)]
-pub struct ParseCache {
-    files: Mutex<HashMap<(git2::Oid, bool), Arc<CachedFile>>>,
+/// What becomes of a document can be moved to another file: a cached result for one path is
+/// reused for identical content at another.
+pub trait Relocate {
+    fn relocate(&mut self, file: &Arc<str>);
 }
 
-type CachedFile = (ParsedFile, Option<FileText>);
+impl Relocate for RawDocument {
+    fn relocate(&mut self, file: &Arc<str>) {
+        self.file = file.clone();
+    }
+}
+
+impl Relocate for Diagnostic {
+    fn relocate(&mut self, file: &Arc<str>) {
+        self.primary.file = file.clone();
+        for label in &mut self.labels {
+            label.location.file = file.clone();
+        }
+    }
+}
+
+/// Files already read, by content (git blob id) and kind (YAML or Markdown), with what their
+/// documents became: a tree read after another reuses what is identical in both instead of
+/// parsing and checking it again.
+pub struct ParseCache<T> {
+    files: Mutex<HashMap<(git2::Oid, bool), Arc<Processed<T>>>>,
+}
+
+impl<T> Default for ParseCache<T> {
+    fn default() -> Self {
+        ParseCache { files: Mutex::new(HashMap::new()) }
+    }
+}
+
+/// One file, parsed, its documents processed.
+struct Processed<T> {
+    path: Arc<str>,
+    outputs: Vec<T>,
+    diagnostics: Vec<Diagnostic>,
+    text: Option<FileText>,
+}
+
+impl<T: Relocate + Clone> Processed<T> {
+    fn moved_to(&self, path: &Arc<str>) -> Processed<T> {
+        let mut outputs = self.outputs.clone();
+        let mut diagnostics = self.diagnostics.clone();
+        if *path != self.path {
+            outputs.iter_mut().for_each(|o| o.relocate(path));
+            diagnostics.iter_mut().for_each(|d| d.relocate(path));
+        }
+        Processed { path: path.clone(), outputs, diagnostics, text: self.text.clone() }
+    }
+}
 
 /// Reads the tree the request names.
 pub fn load(request: &Request) -> Result<Loaded, LoadError> {
-    load_cached(request, None)
+    let (mut loaded, documents) = load_with(request, None, &|d| d)?;
+    loaded.documents = documents;
+    Ok(loaded)
 }
 
-/// Reads the tree the request names, reusing (and filling) `cache`. With a cache, `blobs`
-/// records each file's blob id, so two trees can tell which files differ.
-pub fn load_cached(request: &Request, cache: Option<&ParseCache>) -> Result<Loaded, LoadError> {
+/// Reads the tree the request names and hands every cairn document to `process` on the thread
+/// that parsed it, so documents do not all wait in memory at once. Returns the tree (without
+/// `documents`) and what `process` made of them, in file order. With a cache, identical files
+/// seen before are reused, and `blobs` records each file's blob id, so two trees can tell which
+/// files differ.
+pub fn load_with<T>(
+    request: &Request,
+    cache: Option<&ParseCache<T>>,
+    process: &(dyn Fn(RawDocument) -> T + Sync),
+) -> Result<(Loaded, Vec<T>), LoadError>
+where
+    T: Relocate + Clone + Send + Sync,
+{
     let source = match request.rev {
         Some(rev) => Source::revision(request.path, rev)?,
         None => Source::dir(request.path)?,
@@ -179,50 +236,53 @@ pub fn load_cached(request: &Request, cache: Option<&ParseCache>) -> Result<Load
     let contents = source.read(&candidates, max_size);
     loaded.file_count = candidates.len();
 
-    let parsed: Vec<(ParsedFile, Option<FileText>, Option<git2::Oid>)> = candidates
+    let run = |path: &Arc<str>, contents: Contents| -> Processed<T> {
+        let (file, text) = parse_file(path, contents, max_size, &limits);
+        Processed {
+            path: file.path,
+            outputs: file.documents.into_iter().map(process).collect(),
+            diagnostics: file.diagnostics,
+            text,
+        }
+    };
+    let parsed: Vec<(Processed<T>, Option<git2::Oid>)> = candidates
         .par_iter()
         .zip(contents.into_par_iter())
         .map(|(candidate, contents)| {
-            let Some(cache) = cache else {
-                let (file, text) = parse_file(&candidate.path, contents, max_size, &limits);
-                return (file, text, None);
-            };
+            let Some(cache) = cache else { return (run(&candidate.path, contents), None) };
             let id = candidate.blob().or_else(|| match &contents {
                 Contents::Bytes(bytes) => git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok(),
                 _ => None,
             });
-            let Some(id) = id else {
-                let (file, text) = parse_file(&candidate.path, contents, max_size, &limits);
-                return (file, text, None);
-            };
+            let Some(id) = id else { return (run(&candidate.path, contents), None) };
             let key = (id, candidate.path.ends_with(".md"));
             let hit = cache.files.lock().ok().and_then(|map| map.get(&key).cloned());
             let entry = match hit {
                 Some(entry) => entry,
                 None => {
-                    let entry = Arc::new(parse_file(&candidate.path, contents, max_size, &limits));
+                    let entry = Arc::new(run(&candidate.path, contents));
                     if let Ok(mut map) = cache.files.lock() {
                         map.insert(key, entry.clone());
                     }
                     entry
                 }
             };
-            let (file, text) = renamed(&entry.0, &entry.1, &candidate.path);
-            (file, text, Some(id))
+            (entry.moved_to(&candidate.path), Some(id))
         })
         .collect();
-    for (file, text, id) in parsed {
+    let mut outputs = Vec::new();
+    for (file, id) in parsed {
         if let Some(id) = id {
             loaded.blobs.insert(file.path.clone(), id);
         }
-        if let Some(text) = text {
+        if let Some(text) = file.text {
             loaded.files.insert(file.path.clone(), text);
         }
         loaded.diagnostics.extend(file.diagnostics);
-        loaded.documents.extend(file.documents);
+        outputs.extend(file.outputs);
     }
     loaded.config = config;
-    Ok(loaded)
+    Ok((loaded, outputs))
 }
 
 impl Loaded {
@@ -272,26 +332,6 @@ impl Loaded {
             });
         }
     }
-}
-
-/// A cached parse, moved to the path the file has in this tree.
-fn renamed(file: &ParsedFile, text: &Option<FileText>, path: &Arc<str>) -> (ParsedFile, Option<FileText>) {
-    let mut file = ParsedFile {
-        path: path.clone(),
-        documents: file.documents.clone(),
-        values: file.values.clone(),
-        diagnostics: file.diagnostics.clone(),
-    };
-    for doc in &mut file.documents {
-        doc.file = path.clone();
-    }
-    for d in &mut file.diagnostics {
-        d.primary.file = path.clone();
-        for label in &mut d.labels {
-            label.location.file = path.clone();
-        }
-    }
-    (file, text.clone())
 }
 
 /// One file, parsed: its cairn documents and its problems.

@@ -9,8 +9,9 @@ pub mod schema;
 use chrono::NaiveDate;
 
 use crate::diag::{Code, Diagnostic, SeverityMap};
-use crate::load::Loaded;
+use crate::load::{self, LoadError, Loaded, ParseCache, Request};
 use crate::model::{Entity, EntityRef, Origin};
+use schema::{Checked, Typed};
 
 /// What validation found.
 #[derive(Debug, Default)]
@@ -23,15 +24,34 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Reads a tree and checks each document against its schema on the thread that parsed it
+/// (documents never all wait in memory at once). With a cache, files identical to ones read
+/// before are neither parsed nor checked again.
+pub fn load(request: &Request, cache: Option<&ParseCache<Checked>>) -> Result<(Loaded, Typed), LoadError> {
+    let (loaded, checked) = load::load_with(request, cache, &schema::check_document)?;
+    Ok((loaded, schema::collect(checked)))
+}
+
+/// Reads and validates a tree: schemas, cross-file rules, positions, severities.
+pub fn run(request: &Request, today: NaiveDate) -> Result<(Loaded, Outcome), LoadError> {
+    let (loaded, typed) = load(request, None)?;
+    Ok(finish(loaded, typed, today))
+}
+
 /// Validates a loaded tree: schemas, then cross-file rules; resolves positions and applies
 /// `cairn.yaml` severities.
 pub fn validate(mut loaded: Loaded, today: NaiveDate) -> (Loaded, Outcome) {
+    let documents = std::mem::take(&mut loaded.documents);
+    let typed = schema::check_documents(documents);
+    finish(loaded, typed, today)
+}
+
+/// The cross-file rules over typed documents, then positions and severities.
+pub fn finish(mut loaded: Loaded, mut typed: Typed, today: NaiveDate) -> (Loaded, Outcome) {
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     if let Some(raw) = &loaded.config_document {
         diagnostics.extend(schema::check_config(raw));
     }
-    let documents = std::mem::take(&mut loaded.documents);
-    let mut typed = schema::check_documents(documents);
     typed.entities.sort_by(|a, b| (a.kind(), a.name(), &a.origin).cmp(&(b.kind(), b.name(), &b.origin)));
     typed.broken.sort();
     diagnostics.extend(typed.diagnostics);
@@ -61,9 +81,7 @@ pub fn validate(mut loaded: Loaded, today: NaiveDate) -> (Loaded, Outcome) {
 
 /// Only the typed entities of a tree, sorted (no cross-file rules, no positions): for a tree
 /// whose findings nobody reads, such as the base of a comparison.
-pub fn entities(mut loaded: Loaded) -> Vec<Entity> {
-    let documents = std::mem::take(&mut loaded.documents);
-    let mut typed = schema::check_documents(documents);
+pub fn entities(mut typed: Typed) -> Vec<Entity> {
     typed.entities.sort_by(|a, b| (a.kind(), a.name(), &a.origin).cmp(&(b.kind(), b.name(), &b.origin)));
     typed.entities
 }

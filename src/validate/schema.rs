@@ -28,7 +28,28 @@ pub struct Typed {
 
 /// Checks every document against its schema, in parallel, and types the valid ones.
 pub fn check_documents(documents: Vec<RawDocument>) -> Typed {
-    let results: Vec<Result<Entity, Failure>> = documents.into_par_iter().map(check_document).collect();
+    collect(documents.into_par_iter().map(check_document).collect())
+}
+
+/// What became of one document: an entity, or its findings (with its kind and name when known).
+pub type Checked = Result<Entity, Failure>;
+
+impl crate::load::Relocate for Checked {
+    fn relocate(&mut self, file: &Arc<str>) {
+        match self {
+            Ok(entity) => entity.origin.file = file.clone(),
+            Err((known, diagnostics)) => {
+                if let Some((_, origin)) = known {
+                    origin.file = file.clone();
+                }
+                diagnostics.iter_mut().for_each(|d| d.relocate(file));
+            }
+        }
+    }
+}
+
+/// Sorts checked documents into entities and failures.
+pub fn collect(results: Vec<Checked>) -> Typed {
     let mut typed = Typed::default();
     for result in results {
         match result {
@@ -94,9 +115,11 @@ impl Place {
     }
 }
 
-type Failure = (Option<(EntityRef, Origin)>, Vec<Diagnostic>);
+/// A document that failed: its kind and name when known, and its findings.
+pub type Failure = (Option<(EntityRef, Origin)>, Vec<Diagnostic>);
 
-fn check_document(doc: RawDocument) -> Result<Entity, Failure> {
+/// Checks one document against its kind's schema and types it.
+pub fn check_document(doc: RawDocument) -> Checked {
     let (schema, validator) = Validators::get().for_kind(doc.kind);
     let place = Place { file: doc.file.clone(), doc: doc.index };
     let origin = Origin { file: doc.file.clone(), doc: doc.index, line: doc.line };
