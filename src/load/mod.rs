@@ -138,8 +138,11 @@ impl Relocate for Diagnostic {
 /// documents became: a tree read after another reuses what is identical in both instead of
 /// parsing and checking it again.
 pub struct ParseCache<T> {
-    files: Mutex<HashMap<(git2::Oid, bool), Arc<Processed<T>>>>,
+    files: Mutex<HashMap<ContentKey, Arc<Processed<T>>>>,
 }
+
+/// A file's content: its blob id, and whether it is read as Markdown.
+type ContentKey = (git2::Oid, bool);
 
 impl<T> Default for ParseCache<T> {
     fn default() -> Self {
