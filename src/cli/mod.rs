@@ -14,6 +14,7 @@ use crate::report::{self, Format, Sources, Style, Summary};
 use crate::{schema, validate};
 
 mod impact;
+mod render;
 
 /// Prints a line to stdout; a closed pipe (`cairn explain x | head -1`) is not an error.
 macro_rules! say {
@@ -42,6 +43,8 @@ pub enum Command {
     Impact(impact::ImpactArgs),
     /// Export the dependency graph, or the neighbourhood of one entity.
     Graph(impact::GraphArgs),
+    /// Render the service catalog and knowledge base as a static site or as Markdown.
+    Render(render::RenderArgs),
     /// Explain a diagnostic code: what it means and how to fix it.
     Explain(ExplainArgs),
 }
@@ -135,6 +138,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Schema(args) => run_schema(&args),
         Command::Impact(args) => impact::run_impact(&args),
         Command::Graph(args) => impact::run_graph(&args),
+        Command::Render(args) => render::run_render(&args),
         Command::Explain(args) => run_explain(&args),
     };
     match result {
@@ -146,7 +150,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     }
 }
 
-struct LoadedSources<'a>(&'a Loaded);
+pub(crate) struct LoadedSources<'a>(pub(crate) &'a Loaded);
 
 impl Sources for LoadedSources<'_> {
     fn text(&self, file: &str) -> Option<&str> {

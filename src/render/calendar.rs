@@ -1,7 +1,7 @@
 //! Time for the calendar: occurrences of windows (recurring ones expanded with croner in their
 //! time zone), whether a change or window is past, in flight or upcoming, and how to show times.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use croner::parser::{CronParser, Seconds, Year};
 use croner::{Cron, Direction};
 use serde::Serialize;
@@ -66,7 +66,12 @@ fn parse_cron(expression: &str) -> Option<Cron> {
 /// Occurrences of a window that end after `from` and start before `until`, at most `max`,
 /// in time order. A one-off window has at most one; a recurring window with an unreadable
 /// schedule has none (`cairn validate` reports it).
-pub fn occurrences(spec: &WindowSpec, from: DateTime<Utc>, until: DateTime<Utc>, max: usize) -> Vec<Occurrence> {
+pub fn occurrences(
+    spec: &WindowSpec,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    max: usize,
+) -> Vec<Occurrence> {
     if let (Some(start), Some(end)) = (spec.start, spec.end) {
         let o = fixed(&start, &end);
         return if o.end > from && o.start < until && max > 0 { vec![o] } else { Vec::new() };
@@ -106,10 +111,10 @@ pub fn next(spec: &WindowSpec, now: DateTime<Utc>, max: usize) -> Vec<Occurrence
     occurrences(spec, now, until, max)
 }
 
-/// Whether a window is past, in progress (in flight) or upcoming; a recurring window is always
-/// upcoming unless it never occurs again.
-pub fn window_status(spec: &WindowSpec, now: DateTime<Utc>) -> Status {
-    match next(spec, now, 1).first() {
+/// Whether a window is past, in progress (in flight) or upcoming, from its next occurrences; a
+/// recurring window is upcoming unless it never occurs again.
+pub fn status_of(next: &[Occurrence], now: DateTime<Utc>) -> Status {
+    match next.first() {
         Some(o) if o.start <= now => Status::InFlight,
         Some(_) => Status::Upcoming,
         None => Status::Past,
@@ -189,7 +194,7 @@ mod tests {
         // Summer time ends on 25 October 2026.
         assert_eq!(texts, ["2026-10-24 02:00 CEST", "2026-10-31 02:00 CET", "2026-11-07 02:00 CET"]);
         assert_eq!(next[0].end_text, "2026-10-24 06:00 CEST");
-        assert_eq!(window_status(&w, now), Status::Upcoming);
+        assert_eq!(status_of(&next, now), Status::Upcoming);
         let bad = window(serde_json::json!({"type": "maintenance", "cron": "0 2 * *", "duration": "4h"}));
         assert!(super::next(&bad, now, 3).is_empty());
     }
@@ -198,10 +203,10 @@ mod tests {
     fn an_occurrence_in_progress_counts() {
         let w = window(serde_json::json!({"type": "freeze", "cron": "0 22 * * *", "duration": "4h"}));
         let now = start_of(day(2026, 1, 1));
-        assert_eq!(window_status(&w, now), Status::InFlight);
+        assert_eq!(status_of(&super::next(&w, now, 1), now), Status::InFlight);
         let o = window(serde_json::json!({"type": "freeze", "start": "2025-12-31T00:00:00+01:00",
                                           "end": "2026-01-01T00:00:00+01:00"}));
-        assert_eq!(window_status(&o, now), Status::Past);
+        assert_eq!(status_of(&super::next(&o, now, 1), now), Status::Past);
         assert_eq!(schedule_text(&o), "2025-12-31 00:00 +01:00 → 2026-01-01 00:00 +01:00");
     }
 }

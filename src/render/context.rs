@@ -1,5 +1,5 @@
-//! Template contexts, part one: what every page has (`site`, `page`, `item`, `entity`), the
-//! summaries many pages share, and the pages of services, configuration items and teams.
+//! Template contexts, part one: what every entity page has (`item`, `entity`), and the pages
+//! of services, configuration items and teams. Shared list views are in `summary`.
 //!
 //! Every href in a context is relative to the page it is rendered into. Rich text (Markdown
 //! written by users) is already rendered and marked safe; everything else is plain text that
@@ -8,13 +8,12 @@
 use minijinja::Value;
 use serde::Serialize;
 
-use super::calendar::{self, Occurrence, Status};
+use super::calendar::{self, Status};
 use super::markdown::plain_text;
 use super::paths;
 use super::site::{Link, Site};
-use crate::model::{
-    ChangeSpec, CiSpec, Contact, ContactType, Entity, Kind, Objective, ServiceSpec, Spec, TeamSpec, Unit, WindowSpec,
-};
+pub use super::summary::*;
+use crate::model::{ChangeSpec, CiSpec, Entity, Kind, ServiceSpec, Spec, TeamSpec, WindowSpec};
 use crate::validate::rules::refs::Relation;
 
 /// An enum as written in YAML (`semi-automated`, `P1`).
@@ -37,6 +36,21 @@ pub fn kind_label(kind: Kind) -> &'static str {
         Kind::ChangeRequest => "Change request",
         Kind::KnowledgeArticle => "Knowledge article",
         Kind::Window => "Window",
+        Kind::Policy => "Change policy",
+    }
+}
+
+/// Human label of a kind, plural.
+pub fn kind_plural(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Team => "Teams",
+        Kind::Service => "Services",
+        Kind::ConfigurationItem => "Configuration items",
+        Kind::CatalogItem => "Catalog items",
+        Kind::Sla => "Service level agreements",
+        Kind::ChangeRequest => "Change requests",
+        Kind::KnowledgeArticle => "Knowledge articles",
+        Kind::Window => "Windows and freezes",
         Kind::Policy => "Change policy",
     }
 }
@@ -109,114 +123,6 @@ pub fn item(site: &Site, from: &str, entity: &Entity) -> Item {
     }
 }
 
-/// A way to reach people; `href` only for e-mail.
-#[derive(Debug, Serialize)]
-pub struct ContactView {
-    #[serde(rename = "type")]
-    pub contact_type: String,
-    pub value: String,
-    pub href: Option<String>,
-}
-
-pub fn contacts(list: &[Contact]) -> Vec<ContactView> {
-    list.iter()
-        .map(|c| ContactView {
-            contact_type: word(&c.contact_type),
-            value: c.value.clone(),
-            href: mailto(&c.value).filter(|_| c.contact_type == ContactType::Email),
-        })
-        .collect()
-}
-
-/// `mailto:` for something that looks like an e-mail address.
-pub fn mailto(address: &str) -> Option<String> {
-    let ok = address.contains('@')
-        && !address.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"'?#&:/".contains(c));
-    ok.then(|| format!("mailto:{address}"))
-}
-
-/// An occurrence of a window, as shown.
-#[derive(Debug, Serialize)]
-pub struct OccurrenceView {
-    pub start: String,
-    pub end: String,
-    pub date: String,
-}
-
-impl From<&Occurrence> for OccurrenceView {
-    fn from(o: &Occurrence) -> Self {
-        OccurrenceView { start: o.start_text.clone(), end: o.end_text.clone(), date: o.date.clone() }
-    }
-}
-
-/// A change in a list.
-#[derive(Debug, Serialize)]
-pub struct ChangeSummary {
-    pub link: Link,
-    #[serde(rename = "type")]
-    pub change_type: String,
-    pub state: String,
-    pub status: Status,
-    pub risk: Option<String>,
-    pub start: Option<String>,
-    pub end: Option<String>,
-    pub targets: Vec<Link>,
-}
-
-pub fn change_summary(site: &Site, from: &str, entity: &Entity, spec: &ChangeSpec) -> ChangeSummary {
-    ChangeSummary {
-        link: site.link_entity(from, entity),
-        change_type: word(&spec.change_type),
-        state: word(&spec.state),
-        status: calendar::change_status(spec, site.now),
-        risk: spec.risk.as_ref().map(word),
-        start: spec.window.map(|w| calendar::fixed_text(&w.start)),
-        end: spec.window.map(|w| calendar::fixed_text(&w.end)),
-        targets: site.links(from, spec.targets.iter().map(|t| &t.target)),
-    }
-}
-
-/// Changes sorted newest window first (changes without a window first of all), then by name.
-pub fn changes_newest_first<'a>(mut list: Vec<(&'a Entity, &'a ChangeSpec)>) -> Vec<(&'a Entity, &'a ChangeSpec)> {
-    list.sort_by(|a, b| {
-        let key = |s: &ChangeSpec| s.window.map(|w| w.start.with_timezone(&chrono::Utc));
-        match (key(a.1), key(b.1)) {
-            (None, None) => a.0.name().cmp(b.0.name()),
-            (None, Some(_)) => std::cmp::Ordering::Less,
-            (Some(_), None) => std::cmp::Ordering::Greater,
-            (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.0.name().cmp(b.0.name())),
-        }
-    });
-    list
-}
-
-/// A window in a list: schedule, where it is in time, its next occurrences.
-#[derive(Debug, Serialize)]
-pub struct WindowSummary {
-    pub link: Link,
-    #[serde(rename = "type")]
-    pub window_type: String,
-    pub schedule: String,
-    pub recurring: bool,
-    pub status: Status,
-    pub next: Vec<OccurrenceView>,
-    pub reason: Option<String>,
-    pub allow_emergency: Option<bool>,
-}
-
-pub fn window_summary(site: &Site, from: &str, entity: &Entity, spec: &WindowSpec, next: usize) -> WindowSummary {
-    WindowSummary {
-        link: site.link_entity(from, entity),
-        window_type: word(&spec.window_type),
-        schedule: calendar::schedule_text(spec),
-        recurring: spec.cron.is_some(),
-        status: calendar::window_status(spec, site.now),
-        next: calendar::next(spec, site.now, next).iter().map(OccurrenceView::from).collect(),
-        reason: spec.reason.clone(),
-        allow_emergency: spec.allow_emergency,
-    }
-}
-
 /// A dependency edge seen from one end: the entity at the other end and the relation, in the
 /// words of the dependent (`depends on`, `runs on`, `has component`, `has member`).
 #[derive(Debug, Serialize)]
@@ -227,112 +133,6 @@ pub struct Edge {
 
 fn edges(site: &Site, from: &str, list: &[(crate::model::EntityRef, Relation)]) -> Vec<Edge> {
     list.iter().map(|(r, rel)| Edge { link: site.link(from, r), relation: rel.verb() }).collect()
-}
-
-/// One objective of an SLA.
-#[derive(Debug, Serialize)]
-pub struct ObjectiveView {
-    pub metric: String,
-    pub target: f64,
-    pub unit: String,
-    pub priority: Option<String>,
-    /// `99.95 %`, `15 min`, `4 h`.
-    pub text: String,
-}
-
-pub fn objectives(list: &[Objective]) -> Vec<ObjectiveView> {
-    list.iter()
-        .map(|o| {
-            let unit = o.unit.unwrap_or(match o.metric {
-                crate::model::Metric::Availability => Unit::Percent,
-                _ => Unit::Minutes,
-            });
-            let suffix = match unit {
-                Unit::Percent => "%",
-                Unit::Minutes => "min",
-                Unit::Hours => "h",
-            };
-            ObjectiveView {
-                metric: word(&o.metric),
-                target: o.target,
-                unit: word(&unit),
-                priority: o.priority.as_ref().map(word),
-                text: format!("{} {suffix}", o.target),
-            }
-        })
-        .collect()
-}
-
-/// An SLA in a list, with its objectives.
-#[derive(Debug, Serialize)]
-pub struct SlaSummary {
-    pub link: Link,
-    #[serde(rename = "type")]
-    pub sla_type: String,
-    pub objectives: Vec<ObjectiveView>,
-}
-
-pub fn sla_summary(site: &Site, from: &str, entity: &Entity) -> Option<SlaSummary> {
-    let Spec::Sla(spec) = &entity.spec else { return None };
-    Some(SlaSummary {
-        link: site.link_entity(from, entity),
-        sla_type: word(&spec.sla_type),
-        objectives: objectives(&spec.objectives),
-    })
-}
-
-/// A knowledge article in a list.
-#[derive(Debug, Serialize)]
-pub struct ArticleSummary {
-    pub link: Link,
-    #[serde(rename = "type")]
-    pub article_type: Option<String>,
-    pub state: String,
-    pub needs_review: bool,
-}
-
-pub fn article_summary(site: &Site, from: &str, entity: &Entity) -> Option<ArticleSummary> {
-    let Spec::KnowledgeArticle(a) = &entity.spec else { return None };
-    Some(ArticleSummary {
-        link: site.link_entity(from, entity),
-        article_type: a.spec.article_type.as_ref().map(word),
-        state: word(&a.spec.state),
-        needs_review: !review_reasons(site, &a.spec).is_empty(),
-    })
-}
-
-/// Why an article needs review: `reviewBy` or `validTo` before today.
-pub fn review_reasons(site: &Site, spec: &crate::model::ArticleSpec) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(d) = spec.review_by.filter(|d| *d < site.today) {
-        out.push(format!("review was due on {d}"));
-    }
-    if let Some(d) = spec.valid_to.filter(|d| *d < site.today) {
-        out.push(format!("valid only until {d}"));
-    }
-    out
-}
-
-/// A configuration item in a list.
-#[derive(Debug, Serialize)]
-pub struct CiSummary {
-    pub link: Link,
-    pub class: String,
-    pub environment: Option<String>,
-    pub status: String,
-}
-
-pub fn ci_summary(site: &Site, from: &str, target: &crate::model::EntityRef) -> CiSummary {
-    let spec = site.entity(target).and_then(|e| match &e.spec {
-        Spec::ConfigurationItem(c) => Some(c),
-        _ => None,
-    });
-    CiSummary {
-        link: site.link(from, target),
-        class: spec.map(|c| c.class.clone()).unwrap_or_default(),
-        environment: spec.and_then(|c| c.environment.as_ref().map(word)),
-        status: spec.map(|c| word(&c.status)).unwrap_or_default(),
-    }
 }
 
 /// Change requests that target an entity, newest first.
@@ -366,7 +166,9 @@ pub struct Graph {
 
 fn graph(site: &Site, from: &str, entity: &Entity) -> Graph {
     match site.format {
-        super::SiteFormat::Html => Graph { svg: site.graph_svg(from, entity, false).map(Value::from_safe_string), file: None },
+        super::SiteFormat::Html => {
+            Graph { svg: site.graph_svg(from, entity, false).map(Value::from_safe_string), file: None }
+        }
         super::SiteFormat::Markdown => Graph {
             svg: None,
             file: site.graph_svg(from, entity, true).map(|_| format!("{}.svg", entity.name())),
@@ -403,24 +205,25 @@ pub fn service(site: &Site, from: &str, entity: &Entity, spec: &ServiceSpec) -> 
         Some(Spec::Team(t)) => contacts(&t.contacts),
         _ => Vec::new(),
     };
-    let windows = |filter: &dyn Fn(&WindowSpec) -> bool| -> Vec<WindowSummary> {
+    let windows = |filter: &dyn Fn(&Entity, &WindowSpec) -> bool| -> Vec<WindowSummary> {
         site.of_kind(Kind::Window)
             .filter_map(|e| match &e.spec {
-                Spec::Window(w) if filter(w) => Some(window_summary(site, from, e, w, 3)),
+                Spec::Window(w) if filter(e, w) => Some(window_summary(site, from, e, w, 3)),
                 _ => None,
             })
             .collect()
     };
-    let listed = |w: &WindowSpec| {
+    let listed = |e: &Entity, w: &WindowSpec| {
         w.window_type == crate::model::WindowType::Maintenance
-            && spec.maintenance_windows.iter().any(|r| {
-                site.entity(&r.target).is_some_and(|e| matches!(&e.spec, Spec::Window(x) if std::ptr::eq(x, w)))
-            })
+            && spec
+                .maintenance_windows
+                .iter()
+                .any(|r| site.entity(&r.target).is_some_and(|x| std::ptr::eq(x, e)))
     };
-    let freeze = |w: &WindowSpec| {
+    let freeze = |e: &Entity, w: &WindowSpec| {
         w.window_type == crate::model::WindowType::Freeze
             && calendar::covers(w, entity)
-            && calendar::window_status(w, site.now) != Status::Past
+            && site.window_status(e, w) != Status::Past
     };
     ServiceView {
         tier: spec.tier,
@@ -441,7 +244,8 @@ pub fn service(site: &Site, from: &str, entity: &Entity, spec: &ServiceSpec) -> 
         depended_on_by: edges(site, from, site.dependents_of(&entity.reference())),
         components: spec.components.iter().map(|r| ci_summary(site, from, &r.target)).collect(),
         articles: articles_of(site, from, entity, "/spec/services"),
-        catalog_items: site.entity_links(from, site.referrers_of_kind(entity, Kind::CatalogItem, "/spec/service")),
+        catalog_items: site
+            .entity_links(from, site.referrers_of_kind(entity, Kind::CatalogItem, "/spec/service")),
         changes: changes_of(site, from, entity),
         graph: graph(site, from, entity),
     }
@@ -551,7 +355,11 @@ pub fn team(site: &Site, from: &str, entity: &Entity, spec: &TeamSpec) -> TeamVi
             .approvals
             .iter()
             .filter(|rule| {
-                rule.require.team.as_ref().and_then(|t| site.entity(&t.target)).is_some_and(|t| std::ptr::eq(t, entity))
+                rule.require
+                    .team
+                    .as_ref()
+                    .and_then(|t| site.entity(&t.target))
+                    .is_some_and(|t| std::ptr::eq(t, entity))
             })
             .map(|rule| rule.name.clone())
             .collect(),
@@ -582,13 +390,19 @@ pub fn team(site: &Site, from: &str, entity: &Entity, spec: &TeamSpec) -> TeamVi
             slas: site.entity_links(from, site.referrers_of_kind(entity, Kind::Sla, "/spec/provider")),
         },
         approves: Approves {
-            services: site.entity_links(from, site.referrers_of_kind(entity, Kind::Service, "/spec/approvers")),
-            catalog_items: site
-                .entity_links(from, site.referrers_of_kind(entity, Kind::CatalogItem, "/spec/approval/approvers")),
-            policy: (policy_owner || !policy_rules.is_empty()).then(|| policy.map(|p| site.link_entity(from, p))).flatten(),
+            services: site
+                .entity_links(from, site.referrers_of_kind(entity, Kind::Service, "/spec/approvers")),
+            catalog_items: site.entity_links(
+                from,
+                site.referrers_of_kind(entity, Kind::CatalogItem, "/spec/approval/approvers"),
+            ),
+            policy: (policy_owner || !policy_rules.is_empty())
+                .then(|| policy.map(|p| site.link_entity(from, p)))
+                .flatten(),
             policy_rules,
             policy_owner,
         },
-        audience_of: site.entity_links(from, site.referrers_of_kind(entity, Kind::CatalogItem, "/spec/audience")),
+        audience_of: site
+            .entity_links(from, site.referrers_of_kind(entity, Kind::CatalogItem, "/spec/audience")),
     }
 }

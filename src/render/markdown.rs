@@ -166,8 +166,17 @@ fn sanitize(html: &str, links: &Links) -> String {
     builder
         .url_schemes(SCHEMES.into_iter().collect())
         .link_rel(Some("noopener noreferrer"))
+        .add_tag_attributes("code", &["class"])
         .attribute_filter(move |element, attribute, value| match (element, attribute) {
             ("img", "src" | "srcset") => None,
+            (_, "class") => {
+                let language = value.strip_prefix("language-").unwrap_or_default();
+                let ok = !language.is_empty()
+                    && language
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'+');
+                ok.then_some(Cow::Borrowed(value))
+            }
             (_, "href") if !value.starts_with('#') && scheme(value).is_none() => {
                 let path = value.split('#').next().unwrap_or_default();
                 match paths::join(&from_page, path) {
@@ -204,11 +213,10 @@ pub fn to_markdown(text: &str, links: &Links) -> String {
     let mut open: Vec<(Range<usize>, bool, String)> = Vec::new();
     for (event, range) in parser.into_offset_iter() {
         match event {
-            Event::Html(_) | Event::InlineHtml(_) => {
-                for (i, _) in text[range.clone()].match_indices('<') {
-                    let at = range.start + i;
-                    edits.push((at..at + 1, "&lt;".to_owned()));
-                }
+            // Raw HTML becomes text, with everything Markdown could read escaped, so that
+            // escaping it cannot turn what it contained into live Markdown.
+            Event::Start(Tag::HtmlBlock) | Event::Html(_) | Event::InlineHtml(_) => {
+                edits.push((range.clone(), escape_text(&text[range], false)));
             }
             Event::Start(Tag::Heading { .. }) if text[range.clone()].starts_with('#') => {
                 edits.push((range.start..range.start, "#".to_owned()));
@@ -273,7 +281,9 @@ fn link_edit(
 /// Applies non-overlapping edits (sorted by start; an edit overlapping an earlier one is
 /// skipped: the earlier one replaces a whole link).
 fn apply(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
-    edits.sort_by(|a, b| (a.0.start, std::cmp::Reverse(a.0.end)).cmp(&(b.0.start, std::cmp::Reverse(b.0.end))));
+    edits.sort_by(|a, b| {
+        (a.0.start, std::cmp::Reverse(a.0.end)).cmp(&(b.0.start, std::cmp::Reverse(b.0.end)))
+    });
     let mut out = String::with_capacity(text.len() + 64);
     let mut at = 0;
     for (range, replacement) in edits {
@@ -288,35 +298,38 @@ fn apply(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
     out
 }
 
-/// Plain text escaped for inline Markdown: every character Markdown could read as syntax is
-/// backslash-escaped, line breaks become spaces.
+/// Plain text escaped for inline Markdown: every character that could start emphasis, code,
+/// a link, HTML, an entity, a table cell or a heading is backslash-escaped; line breaks become
+/// spaces.
 pub fn escape_inline(text: &str) -> String {
+    escape_text(text, true)
+}
+
+/// Text escaped for Markdown; line breaks kept, or made spaces when `inline`.
+fn escape_text(text: &str, inline: bool) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' | '{' | '}' | '(' | ')'
-            | '$' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' => {
                 out.push('\\');
                 out.push(c);
             }
-            '\r' | '\n' => out.push(' '),
+            '\r' | '\n' if inline => out.push(' '),
             _ => out.push(c),
         }
     }
     out
 }
 
-/// The first paragraph of Markdown as plain text (for summaries and the search index),
-/// at most `limit` characters.
+/// Markdown as plain text on one line (for summaries and the search index), cut after `limit`
+/// characters with an ellipsis.
 pub fn plain_text(text: &str, limit: usize) -> String {
     let mut out = String::new();
     for event in Parser::new_ext(text, options()) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
-                if !out.ends_with(' ') && !out.is_empty() {
-                    out.push(' ');
-                }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') && !out.is_empty() => {
+                out.push(' ');
             }
             _ => {}
         }
@@ -358,10 +371,16 @@ mod tests {
             )
         });
         assert!(html.contains("<h2>T</h2>"), "{html}");
-        assert!(html.contains(r#"<a href="../services/checkout.html" rel="noopener noreferrer">c</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="../services/checkout.html" rel="noopener noreferrer">c</a>"#),
+            "{html}"
+        );
         assert!(html.contains(r#"<a href="other.html#x" rel="noopener noreferrer">o</a>"#), "{html}");
         assert!(html.contains(" gone ") && html.contains(" js "), "{html}");
-        assert!(html.contains(r#"<a href="https://x.example/i.png" rel="noopener noreferrer">i</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://x.example/i.png" rel="noopener noreferrer">i</a>"#),
+            "{html}"
+        );
         assert!(html.contains(" l"), "{html}");
         for bad in ["<script", "onerror", "javascript:", "<img src", "nowhere.html"] {
             assert!(!html.contains(bad), "{bad} in {html}");
@@ -374,20 +393,31 @@ mod tests {
         let md = with_links(|l| {
             to_markdown(
                 "# T\n\n[c](service:checkout) [gone](service:nope) <javascript:alert(1)> [r][d] ![i](https://x/i.png)\n\n\
-                 <script>alert(1)</script>\n\n[d]: javascript:alert(2)\n",
+                 <script>alert(1)</script>\n\n<div>\n[m](javascript:alert(3)) <a href=\"javascript:alert(4)\">a</a>\n</div>\n\n\
+                 [d]: javascript:alert(2)\n",
                 l,
             )
         });
         assert!(md.starts_with("## T\n"), "{md}");
         assert!(md.contains("[c](../services/checkout.html)"), "{md}");
         assert!(md.contains(" gone ") && md.contains("[i](https://x/i.png)"), "{md}");
-        assert!(md.contains("&lt;script>alert(1)&lt;/script>"), "{md}");
+        assert!(md.contains("\\<script\\>alert(1)\\</script\\>"), "{md}");
         assert!(!md.contains("javascript:alert(2)") && !md.contains("<javascript"), "{md}");
+        for event in Parser::new_ext(&md, options()) {
+            match event {
+                Event::Start(Tag::Link { dest_url, .. }) => assert!(!dest_url.contains("javascript"), "{md}"),
+                Event::Html(h) | Event::InlineHtml(h) => panic!("raw HTML {h} in {md}"),
+                _ => {}
+            }
+        }
     }
 
     #[test]
     fn plain_text_is_short() {
-        assert_eq!(plain_text("Takes *payment*\nfor a `basket`.\n\nMore.", 100), "Takes payment for a basket. More.");
+        assert_eq!(
+            plain_text("Takes *payment*\nfor a `basket`.\n\nMore.", 100),
+            "Takes payment for a basket. More."
+        );
         assert_eq!(plain_text("abcdef", 3), "abc…");
         assert_eq!(escape_inline("a*b\n<c>"), "a\\*b \\<c\\>");
     }

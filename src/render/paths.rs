@@ -30,15 +30,6 @@ pub fn entity_page(kind: Kind, name: &str, ext: Ext) -> String {
     }
 }
 
-/// The index page of a kind (`services/index.html`); changes are listed in the calendar.
-pub fn kind_index(kind: Kind, ext: Ext) -> String {
-    match (kind, folder(kind)) {
-        (Kind::ChangeRequest, _) => format!("calendar.{}", ext.0),
-        (_, Some(dir)) => format!("{dir}/index.{}", ext.0),
-        (_, None) => format!("policy.{}", ext.0),
-    }
-}
-
 /// A file name made only of `[a-z0-9-]`: valid names are kept as they are.
 fn safe_name(name: &str) -> String {
     if is_valid_name(name) && name != "index" {
@@ -103,7 +94,6 @@ mod tests {
         assert_eq!(entity_page(Kind::Policy, "change-policy", HTML), "policy.html");
         assert_eq!(entity_page(Kind::Team, "index", HTML), "teams/_index.html");
         assert_eq!(entity_page(Kind::Team, "../x", Ext("md")), "teams/---x.md");
-        assert_eq!(kind_index(Kind::ChangeRequest, HTML), "calendar.html");
     }
 
     #[test]

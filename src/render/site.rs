@@ -1,6 +1,7 @@
 //! What every page reads: the entities indexed by reference, who refers to whom (both ways),
 //! the set of pages, and the small views (links, rich text) that contexts are made of.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -8,11 +9,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use minijinja::Value;
 use serde::Serialize;
 
+use super::calendar::{self, Occurrence, Status};
 use super::markdown::{self, Links, Target};
 use super::paths::{self, Ext};
 use super::svg::GraphSource;
 use super::SiteFormat;
-use crate::model::{Entity, EntityRef, Kind};
+use crate::model::{Entity, EntityRef, Kind, WindowSpec};
 use crate::validate::rules::index::EntityIndex;
 use crate::validate::rules::refs::{dependencies, references, Relation};
 
@@ -41,7 +43,12 @@ pub struct Site<'a> {
     by_file: BTreeMap<&'a str, &'a Entity>,
     /// Every page path of the site.
     pub pages: Arc<BTreeSet<String>>,
+    /// The next occurrences of each window from `now`, computed once.
+    next: RefCell<BTreeMap<String, Vec<Occurrence>>>,
 }
+
+/// How many next occurrences of a window are computed (and shown at most).
+pub const NEXT: usize = 10;
 
 /// A link to an entity, ready for a template: `href` is relative to the page being rendered
 /// and absent when the reference does not resolve.
@@ -88,19 +95,29 @@ impl<'a> Site<'a> {
             }
             for site in dependencies(entity) {
                 if let Some(target) = index.entity(site.target.kind, &site.target.name) {
-                    dependents.entry(target.reference()).or_default().push((entity.reference(), site.relation));
+                    dependents
+                        .entry(target.reference())
+                        .or_default()
+                        .push((entity.reference(), site.relation));
                 }
             }
         }
         for list in referrers.values_mut() {
-            list.sort_by(|a, b| (a.entity.kind(), a.entity.name(), &a.field).cmp(&(b.entity.kind(), b.entity.name(), &b.field)));
+            list.sort_by(|a, b| {
+                (a.entity.kind(), a.entity.name(), &a.field).cmp(&(
+                    b.entity.kind(),
+                    b.entity.name(),
+                    &b.field,
+                ))
+            });
             list.dedup_by(|a, b| std::ptr::eq(a.entity, b.entity) && a.field == b.field);
         }
         for list in dependents.values_mut() {
             list.sort_by(|a, b| a.0.cmp(&b.0));
             list.dedup_by(|a, b| a.0 == b.0);
         }
-        let mut pages: BTreeSet<String> = entities.iter().map(|e| paths::entity_page(e.kind(), e.name(), ext)).collect();
+        let mut pages: BTreeSet<String> =
+            entities.iter().map(|e| paths::entity_page(e.kind(), e.name(), ext)).collect();
         pages.extend(super::fixed_pages(ext));
         Site {
             entities,
@@ -113,7 +130,19 @@ impl<'a> Site<'a> {
             dependents,
             by_file,
             pages: Arc::new(pages),
+            next: RefCell::new(BTreeMap::new()),
         }
+    }
+
+    /// The next occurrences of a window from `now` (at most [`NEXT`]), in time order.
+    pub fn next_occurrences(&self, entity: &Entity, spec: &WindowSpec) -> Vec<Occurrence> {
+        let mut cache = self.next.borrow_mut();
+        cache.entry(entity.name().to_owned()).or_insert_with(|| calendar::next(spec, self.now, NEXT)).clone()
+    }
+
+    /// Whether a window is past, in progress or upcoming.
+    pub fn window_status(&self, entity: &Entity, spec: &WindowSpec) -> Status {
+        calendar::status_of(&self.next_occurrences(entity, spec), self.now)
     }
 
     /// The entity a reference resolves to (case-insensitively, first written first).
@@ -211,7 +240,8 @@ impl<'a> Site<'a> {
             };
             found.map(|e| self.page_of(e))
         };
-        let links = Links { from_page: from, pages: &self.pages, resolve: &resolve, base_file: &entity.origin.file };
+        let links =
+            Links { from_page: from, pages: &self.pages, resolve: &resolve, base_file: &entity.origin.file };
         let out = match self.format {
             SiteFormat::Html => markdown::to_html(text, &links),
             SiteFormat::Markdown => markdown::to_markdown(text, &links),

@@ -1,7 +1,7 @@
 //! The dependency neighbourhood of a service or CI as an SVG drawn in Rust (no script).
 //!
 //! Columns left to right: what depends on the entity (two levels), the entity, what it depends
-//! on (two levels). Each node links to its page. Walks are breadth-first with explicit queues,
+//! on (two levels); edges are drawn between neighbouring columns. Each node links to its page. Walks are breadth-first with explicit queues,
 //! columns are capped, and everything is sorted, so the drawing is bounded and deterministic.
 
 use std::collections::{BTreeMap, VecDeque};
@@ -46,7 +46,7 @@ pub fn neighbourhood(center: &EntityRef, graph: &dyn GraphSource, standalone: bo
     let mut columns: BTreeMap<i32, Column> = BTreeMap::new();
     columns.insert(0, Column { nodes: vec![center.clone()], hidden: 0 });
     for direction in [1, -1] {
-        let mut queue = VecDeque::from([(center.clone(), 0)]);
+        let mut queue: VecDeque<(EntityRef, i32)> = VecDeque::from([(center.clone(), 0)]);
         while let Some((node, col)) = queue.pop_front() {
             if col.abs() >= DEPTH {
                 continue;
@@ -79,7 +79,8 @@ pub fn neighbourhood(center: &EntityRef, graph: &dyn GraphSource, standalone: bo
     let rows = columns.values().map(|c| c.nodes.len() + usize::from(c.hidden > 0)).max().unwrap_or(1);
     let rows = i32::try_from(rows).unwrap_or(i32::MAX / ROW);
     let height = rows * ROW + 2 * MARGIN - (ROW - NODE_HEIGHT);
-    let width = i32::try_from(columns.len()).unwrap_or(1) * COLUMN_WIDTH - (COLUMN_WIDTH - NODE_WIDTH) + 2 * MARGIN;
+    let width =
+        i32::try_from(columns.len()).unwrap_or(1) * COLUMN_WIDTH - (COLUMN_WIDTH - NODE_WIDTH) + 2 * MARGIN;
     // Top-left corner of every drawn node.
     let mut place: BTreeMap<&EntityRef, (i32, i32)> = BTreeMap::new();
     for (col, column) in &columns {
@@ -104,19 +105,18 @@ pub fn neighbourhood(center: &EntityRef, graph: &dyn GraphSource, standalone: bo
         r##"<title>{}</title><defs><marker id="cairn-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6b7280"/></marker></defs>"##,
         escape(&title)
     );
+    // Only edges between neighbouring columns are drawn (the lists under the drawing have
+    // every edge): a dependent on the left, its dependency one column to the right.
     for (from, (fx, fy)) in &place {
         for (to, relation) in graph.dependencies(from) {
             let Some(&(tx, ty)) = place.get(&to) else { continue };
+            if tx != fx + COLUMN_WIDTH {
+                continue;
+            }
             let (y1, y2) = (fy + NODE_HEIGHT / 2, ty + NODE_HEIGHT / 2);
-            let path = if fx < &tx {
-                let (x1, x2) = (fx + NODE_WIDTH, tx);
-                let mid = (x1 + x2) / 2;
-                format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}")
-            } else {
-                let (x1, x2) = (fx + NODE_WIDTH, tx + NODE_WIDTH);
-                let bulge = x1.max(x2) + 30;
-                format!("M{x1},{y1} C{bulge},{y1} {bulge},{y2} {x2},{y2}")
-            };
+            let (x1, x2) = (fx + NODE_WIDTH, tx);
+            let mid = (x1 + x2) / 2;
+            let path = format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}");
             let dash = match relation {
                 Relation::DependsOn | Relation::Other => "",
                 Relation::RunsOn => r#" stroke-dasharray="6 3""#,
@@ -177,7 +177,7 @@ fn node_svg(svg: &mut String, graph: &dyn GraphSource, node: &EntityRef, x: i32,
     let (fill, stroke_width) = if center { ("#fff7d6", 2.5) } else { (fill, 1.2) };
     let center_class = if center { " center" } else { "" };
     let body = format!(
-        r#"<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"/><text x="{}" y="{}" text-anchor="middle" font-size="13" fill="#111827">{}</text><title>{} ({})</title>"#,
+        r##"<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"/><text x="{}" y="{}" text-anchor="middle" font-size="13" fill="#111827">{}</text><title>{} ({})</title>"##,
         x + NODE_WIDTH / 2,
         y + NODE_HEIGHT / 2 + 5,
         escape(&short),
@@ -229,7 +229,10 @@ mod tests {
         fn dependencies(&self, node: &EntityRef) -> Vec<(EntityRef, Relation)> {
             match node.name.as_str() {
                 "a" => vec![(r("b"), Relation::DependsOn)],
-                "b" => vec![(r("c"), Relation::DependsOn), (EntityRef::new(Kind::ConfigurationItem, "db"), Relation::Component)],
+                "b" => vec![
+                    (r("c"), Relation::DependsOn),
+                    (EntityRef::new(Kind::ConfigurationItem, "db"), Relation::Component),
+                ],
                 _ => Vec::new(),
             }
         }
@@ -256,6 +259,7 @@ mod tests {
         assert!(svg.contains(r#"<a href="db.html" class="node ci">"#), "{svg}");
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"), "{svg}");
         assert_eq!(svg.matches("<path class=\"edge").count(), 3, "{svg}");
+        assert!(svg.contains("<title>&lt;b&gt; has component &lt;db&gt;</title>"), "{svg}");
         assert!(neighbourhood(&r("lonely"), &Chain, true).is_none());
     }
 }

@@ -1,0 +1,434 @@
+//! Template contexts, part three: what is on every page (`site`, `page`) and the pages that
+//! are not one entity's: home, the lists of each kind, the service catalog and the calendar.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::calendar::{self, Status};
+use super::context::{article_summary, kind_plural, word, ArticleSummary, ChangeSummary, WindowSummary};
+use super::pages::{catalog, events, CatalogView, Event, Timeline};
+use super::paths;
+use super::site::{Link, Site};
+use crate::model::{Entity, Kind, Spec};
+
+/// A navigation entry.
+#[derive(Debug, Serialize)]
+pub struct NavItem {
+    pub title: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+/// What every page knows about the site.
+#[derive(Debug, Serialize)]
+pub struct SiteView {
+    pub title: &'static str,
+    /// The day the site describes, `2026-11-22`.
+    pub today: String,
+    /// `html` or `markdown`.
+    pub format: &'static str,
+    pub nav: Vec<NavItem>,
+    pub entity_count: usize,
+    pub generator: &'static str,
+}
+
+/// What a page knows about itself; every href is relative to the page.
+#[derive(Debug, Serialize)]
+pub struct PageView {
+    /// The page's path from the site root, `services/checkout.html`.
+    pub path: String,
+    /// The way back to the site root: `""` or `"../"`.
+    pub root: String,
+    pub title: String,
+    pub home: String,
+    pub css: String,
+    pub js: String,
+    /// The search index script, on the home page only.
+    pub search_index: Option<String>,
+}
+
+/// The navigation sections: title, page stem (from the root, without extension), kinds.
+const NAV: [(&str, &str, &[Kind]); 9] = [
+    ("Services", "services/index", &[Kind::Service]),
+    ("Catalog", "catalog/index", &[Kind::CatalogItem]),
+    ("CMDB", "cis/index", &[Kind::ConfigurationItem]),
+    ("Teams", "teams/index", &[Kind::Team]),
+    ("SLAs", "slas/index", &[Kind::Sla]),
+    ("Knowledge", "kb/index", &[Kind::KnowledgeArticle]),
+    ("Calendar", "calendar", &[Kind::ChangeRequest]),
+    ("Windows", "windows/index", &[Kind::Window]),
+    ("Policy", "policy", &[Kind::Policy]),
+];
+
+/// Every page that is not an entity's, as stems (the policy page is the policy entity's).
+pub const FIXED: [&str; 9] = [
+    "index",
+    "calendar",
+    "services/index",
+    "catalog/index",
+    "cis/index",
+    "teams/index",
+    "slas/index",
+    "kb/index",
+    "windows/index",
+];
+
+pub fn site_view(site: &Site, page: &str) -> SiteView {
+    let has_policy = site.of_kind(Kind::Policy).next().is_some();
+    let nav = NAV
+        .iter()
+        .filter(|(_, stem, _)| *stem != "policy" || has_policy)
+        .map(|(title, stem, kinds)| {
+            let target = site.fixed(stem);
+            let section = target.rsplit_once('/').map(|(dir, _)| format!("{dir}/"));
+            let current = page == target
+                || section.is_some_and(|s| page.starts_with(&s))
+                || kinds.contains(&Kind::ChangeRequest) && page.starts_with("changes/");
+            NavItem { title, href: paths::relative(page, &target), current }
+        })
+        .collect();
+    SiteView {
+        title: "IT services",
+        today: site.today.to_string(),
+        format: match site.format {
+            super::SiteFormat::Html => "html",
+            super::SiteFormat::Markdown => "markdown",
+        },
+        nav,
+        entity_count: site.entities.len(),
+        generator: concat!("cairn ", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+pub fn page_view(site: &Site, page: &str, title: String) -> PageView {
+    let home = site.fixed("index");
+    PageView {
+        path: page.to_owned(),
+        root: paths::root_of(page),
+        title,
+        css: paths::relative(page, "assets/style.css"),
+        js: paths::relative(page, "assets/site.js"),
+        search_index: (page == home).then(|| paths::relative(page, "search-index.js")),
+        home: paths::relative(page, &home),
+    }
+}
+
+/// A count of one kind, for the home page.
+#[derive(Debug, Serialize)]
+pub struct Count {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub count: usize,
+    pub href: String,
+}
+
+/// A service in a tier list.
+#[derive(Debug, Serialize)]
+pub struct ServiceRow {
+    pub link: Link,
+    pub lifecycle: String,
+    #[serde(rename = "type")]
+    pub service_type: Option<String>,
+    pub owner: Link,
+    pub summary: String,
+}
+
+/// The services of one tier.
+#[derive(Debug, Serialize)]
+pub struct Tier {
+    pub tier: u8,
+    pub services: Vec<ServiceRow>,
+}
+
+/// The home page.
+#[derive(Debug, Serialize)]
+pub struct HomeView {
+    pub counts: Vec<Count>,
+    pub tiers: Vec<Tier>,
+    pub in_flight: Vec<ChangeSummary>,
+    /// The next scheduled changes (at most 10).
+    pub upcoming_changes: Vec<ChangeSummary>,
+    /// Freezes in force or to come.
+    pub freezes: Vec<WindowSummary>,
+    /// The next maintenance occurrences (at most 8).
+    pub maintenance: Vec<Event>,
+    /// Knowledge articles past their review date or validity.
+    pub needs_review: Vec<ArticleSummary>,
+    /// The change calendar.
+    pub calendar: String,
+}
+
+fn tiers(site: &Site, from: &str) -> Vec<Tier> {
+    let mut by_tier: BTreeMap<u8, Vec<ServiceRow>> = BTreeMap::new();
+    for e in site.of_kind(Kind::Service) {
+        let Spec::Service(s) = &e.spec else { continue };
+        by_tier.entry(s.tier).or_default().push(ServiceRow {
+            link: site.link_entity(from, e),
+            lifecycle: word(&s.lifecycle),
+            service_type: s.service_type.as_ref().map(word),
+            owner: site.link(from, &s.owner.target),
+            summary: e
+                .metadata
+                .description
+                .as_deref()
+                .map(|d| super::markdown::plain_text(d, 140))
+                .unwrap_or_default(),
+        });
+    }
+    by_tier.into_iter().map(|(tier, services)| Tier { tier, services }).collect()
+}
+
+pub fn home(site: &Site, from: &str) -> HomeView {
+    let timeline = Timeline::new(site);
+    let counts = NAV
+        .iter()
+        .flat_map(|(_, stem, kinds)| kinds.iter().map(move |k| (*k, *stem)))
+        .map(|(kind, stem)| Count {
+            kind: kind.name(),
+            label: kind_plural(kind),
+            count: site.of_kind(kind).count(),
+            href: paths::relative(from, &site.fixed(stem)),
+        })
+        .filter(|c| c.count > 0)
+        .collect();
+    let mut upcoming = timeline.changes_with(site, from, Status::Upcoming);
+    upcoming.truncate(10);
+    let mut maintenance: Vec<Event> = events(site, from, &timeline, calendar::HORIZON_DAYS)
+        .into_iter()
+        .filter(|e| e.kind == "maintenance")
+        .collect();
+    maintenance.truncate(8);
+    HomeView {
+        counts,
+        tiers: tiers(site, from),
+        in_flight: timeline.changes_with(site, from, Status::InFlight),
+        upcoming_changes: upcoming,
+        freezes: timeline.windows_of(site, from, true, 1),
+        maintenance,
+        needs_review: site
+            .of_kind(Kind::KnowledgeArticle)
+            .filter_map(|e| article_summary(site, from, e))
+            .filter(|a| a.needs_review)
+            .collect(),
+        calendar: paths::relative(from, &site.fixed("calendar")),
+    }
+}
+
+/// A cell of a list: text, linked when `href` is set.
+#[derive(Debug, Serialize)]
+pub struct Cell {
+    pub text: String,
+    pub href: Option<String>,
+}
+
+impl Cell {
+    fn text(text: impl Into<String>) -> Cell {
+        Cell { text: text.into(), href: None }
+    }
+
+    fn link(link: Link) -> Cell {
+        Cell { text: link.title, href: link.href }
+    }
+}
+
+/// A row of a list: the entity, then the cells of the other columns.
+#[derive(Debug, Serialize)]
+pub struct Row {
+    pub link: Link,
+    pub summary: String,
+    pub cells: Vec<Cell>,
+}
+
+/// A group of rows under a heading.
+#[derive(Debug, Serialize)]
+pub struct Group {
+    pub title: String,
+    pub rows: Vec<Row>,
+}
+
+/// A list page (`list.html`): the entities of one kind, grouped.
+#[derive(Debug, Serialize)]
+pub struct ListView {
+    pub kind: &'static str,
+    pub title: &'static str,
+    /// Headings of the columns after the first (the entity).
+    pub columns: Vec<&'static str>,
+    pub groups: Vec<Group>,
+}
+
+/// The list pages: (page stem, list).
+pub fn lists(site: &Site) -> Vec<(String, ListView)> {
+    let mut out = Vec::new();
+    for (kind, stem, title, columns) in [
+        (Kind::Service, "services/index", "Services", vec!["Owner", "Type", "Lifecycle"]),
+        (Kind::ConfigurationItem, "cis/index", "Configuration items", vec!["Owner", "Environment", "Status"]),
+        (Kind::Team, "teams/index", "Teams", vec!["Parent", "Members"]),
+        (Kind::Sla, "slas/index", "Service level agreements", vec!["Service", "Type", "Provider"]),
+        (Kind::KnowledgeArticle, "kb/index", "Knowledge base", vec!["Owner", "State", "Review"]),
+        (Kind::Window, "windows/index", "Maintenance windows and freezes", vec!["Schedule", "Status"]),
+    ] {
+        let page = site.fixed(stem);
+        let mut groups: BTreeMap<(u8, String), Vec<Row>> = BTreeMap::new();
+        for e in site.of_kind(kind) {
+            let (group, cells) = row(site, &page, e);
+            groups.entry(group).or_default().push(Row {
+                link: site.link_entity(&page, e),
+                summary: e
+                    .metadata
+                    .description
+                    .as_deref()
+                    .map(|d| super::markdown::plain_text(d, 140))
+                    .unwrap_or_default(),
+                cells,
+            });
+        }
+        let groups = groups.into_iter().map(|((_, title), rows)| Group { title, rows }).collect();
+        out.push((page, ListView { kind: kind.name(), title, columns, groups }));
+    }
+    out
+}
+
+/// The group (sort key and heading) and cells of one entity in its list.
+fn row(site: &Site, page: &str, e: &Entity) -> ((u8, String), Vec<Cell>) {
+    let link = |r: &crate::model::EntityRef| Cell::link(site.link(page, r));
+    match &e.spec {
+        Spec::Service(s) => {
+            let heading = match s.tier {
+                1 => "Tier 1 — most critical".to_owned(),
+                t => format!("Tier {t}"),
+            };
+            let cells = vec![
+                link(&s.owner.target),
+                Cell::text(s.service_type.as_ref().map(word).unwrap_or_default()),
+                Cell::text(word(&s.lifecycle)),
+            ];
+            ((s.tier, heading), cells)
+        }
+        Spec::ConfigurationItem(c) => {
+            let top = c.class.split('/').next().unwrap_or_default().to_owned();
+            let cells = vec![
+                link(&c.owner.target),
+                Cell::text(c.environment.as_ref().map(word).unwrap_or_default()),
+                Cell::text(word(&c.status)),
+            ];
+            ((0, top), cells)
+        }
+        Spec::Team(t) => {
+            let parent = t.parent.as_ref().map_or_else(|| Cell::text(""), |p| link(&p.target));
+            ((0, String::new()), vec![parent, Cell::text(t.members.len().to_string())])
+        }
+        Spec::Sla(s) => {
+            let provider = s.provider.as_ref().map_or_else(|| Cell::text(""), |p| link(&p.target));
+            ((0, String::new()), vec![link(&s.service.target), Cell::text(word(&s.sla_type)), provider])
+        }
+        Spec::KnowledgeArticle(a) => {
+            let heading = a.spec.article_type.as_ref().map_or_else(|| "Other".to_owned(), word);
+            let reasons = super::context::review_reasons(site, &a.spec);
+            let review = if reasons.is_empty() {
+                "ok".to_owned()
+            } else {
+                format!("needs review: {}", reasons.join("; "))
+            };
+            (
+                (0, heading),
+                vec![link(&a.spec.owner.target), Cell::text(word(&a.spec.state)), Cell::text(review)],
+            )
+        }
+        Spec::Window(w) => {
+            let heading = if w.window_type == crate::model::WindowType::Freeze {
+                "Freezes"
+            } else {
+                "Maintenance windows"
+            };
+            let status = match site.window_status(e, w) {
+                Status::InFlight => "in progress",
+                Status::Upcoming if w.cron.is_some() => "recurring",
+                Status::Upcoming => "upcoming",
+                Status::Past => "past",
+            };
+            let order = u8::from(w.window_type == crate::model::WindowType::Freeze);
+            ((order, heading.to_owned()), vec![Cell::text(calendar::schedule_text(w)), Cell::text(status)])
+        }
+        _ => ((0, String::new()), Vec::new()),
+    }
+}
+
+/// One catalog entry.
+#[derive(Debug, Serialize)]
+pub struct CatalogEntry {
+    pub item: super::context::Item,
+    pub catalog_item: CatalogView,
+}
+
+/// A catalog category.
+#[derive(Debug, Serialize)]
+pub struct Category {
+    pub name: String,
+    pub entries: Vec<CatalogEntry>,
+}
+
+/// The service catalog, grouped by category (sorted), entries by title.
+pub fn catalog_index(site: &Site, from: &str) -> Vec<Category> {
+    let mut categories: BTreeMap<String, Vec<CatalogEntry>> = BTreeMap::new();
+    for e in site.of_kind(Kind::CatalogItem) {
+        let Spec::CatalogItem(c) = &e.spec else { continue };
+        categories.entry(c.category.clone()).or_default().push(CatalogEntry {
+            item: super::context::item(site, from, e),
+            catalog_item: catalog(site, from, e, c),
+        });
+    }
+    for entries in categories.values_mut() {
+        entries.sort_by(|a, b| (&a.item.title, &a.item.name).cmp(&(&b.item.title, &b.item.name)));
+    }
+    categories.into_iter().map(|(name, entries)| Category { name, entries }).collect()
+}
+
+/// A month of the calendar.
+#[derive(Debug, Serialize)]
+pub struct Month {
+    /// `2026-11`.
+    pub month: String,
+    /// `November 2026`.
+    pub label: String,
+    pub events: Vec<Event>,
+}
+
+/// The change calendar.
+#[derive(Debug, Serialize)]
+pub struct CalendarView {
+    pub horizon_days: i64,
+    pub in_flight: Vec<ChangeSummary>,
+    /// Changes, freezes and maintenance occurrences from today on, by month.
+    pub months: Vec<Month>,
+    /// Past changes, newest first.
+    pub past: Vec<ChangeSummary>,
+    pub freezes: Vec<WindowSummary>,
+    pub maintenance: Vec<WindowSummary>,
+}
+
+pub fn calendar_view(site: &Site, from: &str) -> CalendarView {
+    let timeline = Timeline::new(site);
+    let mut by_month: BTreeMap<String, Vec<Event>> = BTreeMap::new();
+    for event in events(site, from, &timeline, calendar::HORIZON_DAYS) {
+        let month = event.when.date.get(..7).unwrap_or_default().to_owned();
+        by_month.entry(month).or_default().push(event);
+    }
+    let months = by_month
+        .into_iter()
+        .map(|(month, events)| {
+            let label = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+                .map(|d| d.format("%B %Y").to_string())
+                .unwrap_or_else(|_| month.clone());
+            Month { month, label, events }
+        })
+        .collect();
+    CalendarView {
+        horizon_days: calendar::HORIZON_DAYS,
+        in_flight: timeline.changes_with(site, from, Status::InFlight),
+        months,
+        past: timeline.changes_with(site, from, Status::Past),
+        freezes: timeline.windows_of(site, from, true, 3),
+        maintenance: timeline.windows_of(site, from, false, 3),
+    }
+}

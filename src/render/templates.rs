@@ -1,0 +1,200 @@
+//! The template engine: embedded templates (from `templates/`), overrides by file name,
+//! escaping (HTML for `*.html`, Markdown for `*.md`) and the few filters templates use.
+
+use std::collections::BTreeMap;
+
+use minijinja::{AutoEscape, Environment, Error, Output, State, UndefinedBehavior, Value};
+
+use super::markdown::escape_inline;
+use super::{RenderError, SiteFormat};
+
+macro_rules! embedded {
+    ($dir:literal: $($name:literal),+ $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $dir, "/", $name)))),+]
+    };
+}
+
+/// The HTML site's templates.
+pub const HTML: &[(&str, &str)] = embedded!("html":
+    "base.html", "macros.html", "index.html", "list.html", "catalog.html", "calendar.html",
+    "service.html", "ci.html", "team.html", "catalog-item.html", "sla.html", "change.html",
+    "article.html", "window.html", "policy.html",
+);
+
+/// The Markdown site's templates.
+pub const MARKDOWN: &[(&str, &str)] = embedded!("markdown":
+    "base.md", "macros.md", "index.md", "list.md", "catalog.md", "calendar.md",
+    "service.md", "ci.md", "team.md", "catalog-item.md", "sla.md", "change.md",
+    "article.md", "window.md", "policy.md",
+);
+
+/// Files copied as they are into the HTML site's `assets/` (overridable too).
+pub const ASSETS: &[(&str, &str)] = embedded!("assets": "style.css", "site.js");
+
+/// The escaping of Markdown templates.
+const MARKDOWN_ESCAPE: &str = "markdown";
+
+fn templates(format: SiteFormat) -> &'static [(&'static str, &'static str)] {
+    match format {
+        SiteFormat::Html => HTML,
+        SiteFormat::Markdown => MARKDOWN,
+    }
+}
+
+/// An asset: the override if there is one, else the embedded file.
+pub fn asset<'o>(name: &str, overrides: &'o BTreeMap<String, String>) -> &'o str {
+    match overrides.get(name) {
+        Some(text) => text,
+        None => ASSETS.iter().find(|(n, _)| *n == name).map_or("", |(_, t)| t),
+    }
+}
+
+/// Text escaped for HTML content and attribute values.
+pub fn escape_html(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Prints values: nothing for none and undefined; strings not marked safe are escaped for the
+/// template's language.
+fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
+    if value.is_none() || value.is_undefined() {
+        return Ok(());
+    }
+    let text = value.to_string();
+    let write = |out: &mut Output, s: &str| out.write_str(s).map_err(Error::from);
+    if value.is_safe() {
+        return write(out, &text);
+    }
+    match state.auto_escape() {
+        AutoEscape::Html => {
+            let mut escaped = String::with_capacity(text.len() + 8);
+            escape_html(&text, &mut escaped);
+            write(out, &escaped)
+        }
+        AutoEscape::Custom(name) if name == MARKDOWN_ESCAPE => write(out, &escape_inline(&text)),
+        _ => write(out, &text),
+    }
+}
+
+/// `{{ url|mdurl }}`: a link destination for Markdown: as it is when it has no character that
+/// could end it, else `<…>` with those percent-encoded.
+fn mdurl(value: String) -> Value {
+    let plain = |c: char| !(c.is_whitespace() || c.is_control() || "<>()\\".contains(c));
+    if !value.is_empty() && value.chars().all(plain) {
+        return Value::from_safe_string(value);
+    }
+    let mut out = String::from("<");
+    for c in value.chars() {
+        match c {
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            ' ' => out.push_str("%20"),
+            '\\' => out.push_str("%5C"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('>');
+    Value::from_safe_string(out)
+}
+
+fn template_error(name: &str, e: &Error) -> RenderError {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    RenderError::Template { name: name.to_owned(), message }
+}
+
+/// The engine for one format: the embedded templates, replaced by the overrides of the same
+/// name; other overrides are added too (partials that overriding templates include).
+pub fn environment(
+    format: SiteFormat,
+    overrides: &BTreeMap<String, String>,
+) -> Result<Environment<'static>, RenderError> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".md") {
+            AutoEscape::Custom(MARKDOWN_ESCAPE.into())
+        } else if name.ends_with(".html") || name.ends_with(".svg") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    env.set_formatter(formatter);
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(|e| template_error("(syntax)", &e))?;
+    env.set_syntax(syntax);
+    env.add_filter("mdurl", mdurl);
+    let other = match format {
+        SiteFormat::Html => MARKDOWN,
+        SiteFormat::Markdown => HTML,
+    };
+    for (name, source) in templates(format) {
+        if overrides.contains_key(*name) {
+            continue;
+        }
+        env.add_template(name, source).map_err(|e| template_error(name, &e))?;
+    }
+    for (name, source) in overrides {
+        let skip = other.iter().chain(ASSETS).any(|(n, _)| n == name);
+        if !skip {
+            env.add_template_owned(name.clone(), source.clone()).map_err(|e| template_error(name, &e))?;
+        }
+    }
+    Ok(env)
+}
+
+/// Renders one template.
+pub fn render(env: &Environment<'static>, name: &str, context: Value) -> Result<String, RenderError> {
+    let template = env.get_template(name).map_err(|e| template_error(name, &e))?;
+    template.render(context).map_err(|e| template_error(name, &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_follows_the_template_name() {
+        let mut overrides = BTreeMap::new();
+        overrides.insert("t.html".to_owned(), "{{ x }}|{{ n }}|{{ s }}".to_owned());
+        overrides.insert("t.md".to_owned(), "{{ x }}|{{ u|mdurl }}".to_owned());
+        let html = environment(SiteFormat::Html, &overrides).unwrap_or_else(|e| panic!("{e}"));
+        let ctx = minijinja::context! { x => "<a href='/'>&", n => (), s => Value::from_safe_string("<b>".into()), u => "a b>" };
+        assert_eq!(
+            render(&html, "t.html", ctx.clone()).ok().as_deref(),
+            Some("&lt;a href=&#39;/&#39;&gt;&amp;||<b>")
+        );
+        assert_eq!(render(&html, "t.md", ctx).ok().as_deref(), Some(r"\<a href='/'\>\&|<a%20b%3E>"));
+    }
+
+    #[test]
+    fn a_broken_override_names_itself() {
+        let mut overrides = BTreeMap::new();
+        overrides.insert("service.html".to_owned(), "{% if %}".to_owned());
+        let Err(RenderError::Template { name, message }) = environment(SiteFormat::Html, &overrides) else {
+            panic!("accepted a broken template")
+        };
+        assert_eq!(name, "service.html");
+        assert!(message.contains("syntax error"), "{message}");
+    }
+}

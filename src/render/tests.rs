@@ -1,0 +1,298 @@
+//! Rendering a tiny organisation built in memory: snapshots of a few pages, and the
+//! properties every site must have (links resolve, output is deterministic).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde_json::{json, Value as Json};
+
+use super::*;
+use crate::model::{Article, Metadata, Origin};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default()
+}
+
+fn from<T: serde::de::DeserializeOwned>(value: Json) -> T {
+    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("bad test value {value}: {e}"))
+}
+
+/// An entity from its kind, metadata and spec, written in `file`.
+pub(super) fn entity(kind: &str, metadata: Json, spec: Json, file: &str) -> Entity {
+    let spec = match kind {
+        "Team" => Spec::Team(from(spec)),
+        "Service" => Spec::Service(from(spec)),
+        "ConfigurationItem" => Spec::ConfigurationItem(from(spec)),
+        "CatalogItem" => Spec::CatalogItem(from(spec)),
+        "SLA" => Spec::Sla(from(spec)),
+        "ChangeRequest" => Spec::ChangeRequest(from(spec)),
+        "Window" => Spec::Window(from(spec)),
+        "Policy" => Spec::Policy(from(spec)),
+        other => panic!("no kind {other}"),
+    };
+    let metadata: Metadata = from(metadata);
+    Entity { metadata, spec, origin: Origin { file: Arc::from(file), doc: 0, line: 1 } }
+}
+
+pub(super) fn article(metadata: Json, spec: Json, body: &str, file: &str) -> Entity {
+    Entity {
+        metadata: from(metadata),
+        spec: Spec::KnowledgeArticle(Article { spec: from(spec), body: body.to_owned(), body_line: 10 }),
+        origin: Origin { file: Arc::from(file), doc: 0, line: 1 },
+    }
+}
+
+fn sorted(mut entities: Vec<Entity>) -> Vec<Entity> {
+    entities.sort_by(|a, b| (a.kind(), a.name()).cmp(&(b.kind(), b.name())));
+    entities
+}
+
+/// A tiny organisation with one of everything.
+pub(super) fn org() -> Vec<Entity> {
+    sorted(vec![
+        entity(
+            "Team",
+            json!({"name": "sre", "title": "Site Reliability"}),
+            json!({"members": [{"login": "ann", "name": "Ann", "email": "ann@example.com", "role": "lead"}],
+                   "contacts": [{"type": "email", "value": "sre@example.com"}, {"type": "chat", "value": "#sre"}],
+                   "timezone": "Europe/Berlin"}),
+            "teams/sre.yaml",
+        ),
+        entity("Team", json!({"name": "payments"}), json!({"parent": "sre"}), "teams/payments.yaml"),
+        entity(
+            "Service",
+            json!({"name": "checkout", "title": "Checkout", "description": "Takes **payment**. See [the runbook](kb:restart-checkout).",
+                   "tags": ["revenue"], "labels": {"domain": "commerce"},
+                   "links": [{"url": "https://runbooks.example/checkout", "title": "Runbook", "type": "runbook"}]}),
+            json!({"owner": "payments", "tier": 1, "type": "business",
+                   "dependsOn": ["service:payments", "ci:pg-main"], "components": ["pg-main"],
+                   "approvers": ["sre"], "maintenanceWindows": ["sat-night"],
+                   "contacts": [{"type": "pager", "value": "pagerduty:checkout"}]}),
+            "services/checkout.yaml",
+        ),
+        entity("Service", json!({"name": "payments"}), json!({"owner": "payments", "tier": 2}), "services/payments.yaml"),
+        entity(
+            "ConfigurationItem",
+            json!({"name": "pg-main", "title": "Main PostgreSQL"}),
+            json!({"class": "database/postgres", "owner": "sre", "environment": "production",
+                   "attributes": {"version": "16.4", "replicas": 3}, "lastVerified": "2026-10-01"}),
+            "cis/pg-main.yaml",
+        ),
+        entity(
+            "CatalogItem",
+            json!({"name": "db-access", "title": "Database access", "description": "Read-only access."}),
+            json!({"service": "checkout", "category": "Access", "requestType": "access",
+                   "fulfillment": {"automation": "semi-automated", "expectedDelivery": "4h"},
+                   "approval": {"required": true, "approvers": ["sre"]},
+                   "form": [{"name": "database", "type": "choice", "required": true, "options": ["orders", "payments"]},
+                            {"name": "until", "type": "date", "help": "Last day."}],
+                   "sla": "checkout-sla", "audience": ["payments"]}),
+            "catalog/db-access.yaml",
+        ),
+        entity(
+            "SLA",
+            json!({"name": "checkout-sla", "title": "Checkout SLA"}),
+            json!({"service": "checkout", "provider": "payments",
+                   "objectives": [{"metric": "availability", "target": 99.95},
+                                  {"metric": "response", "target": 15, "priority": "P1"}],
+                   "supportHours": "24x7", "reviewDate": "2026-06-01"}),
+            "slas/checkout.yaml",
+        ),
+        entity(
+            "ChangeRequest",
+            json!({"name": "chg-1", "title": "Upgrade pg-main"}),
+            json!({"type": "normal", "state": "scheduled", "requestedBy": "ann", "targets": ["ci:pg-main", "service:checkout"],
+                   "window": {"start": "2026-11-28T02:00:00+01:00", "end": "2026-11-28T04:00:00+01:00"},
+                   "risk": "moderate", "implementationPlan": "1. Stop\n2. `apt-get upgrade`\n"}),
+            "changes/chg-1.yaml",
+        ),
+        entity(
+            "ChangeRequest",
+            json!({"name": "chg-0", "title": "Old change"}),
+            json!({"type": "standard", "template": "scale", "state": "closed", "requestedBy": "ann", "targets": ["service:checkout"],
+                   "window": {"start": "2026-10-01T02:00:00+02:00", "end": "2026-10-01T03:00:00+02:00"},
+                   "closure": {"code": "successful"}}),
+            "changes/chg-0.yaml",
+        ),
+        entity(
+            "Window",
+            json!({"name": "sat-night", "title": "Saturday night"}),
+            json!({"type": "maintenance", "cron": "0 2 * * SAT", "duration": "4h", "timezone": "Europe/Berlin",
+                   "scope": {"services": ["checkout"]}}),
+            "windows/sat-night.yaml",
+        ),
+        entity(
+            "Window",
+            json!({"name": "peak-freeze", "title": "Peak freeze"}),
+            json!({"type": "freeze", "start": "2026-11-26T00:00:00+01:00", "end": "2026-12-02T00:00:00+01:00",
+                   "scope": {"tiers": [1]}, "allowEmergency": true, "reason": "Black Friday"}),
+            "windows/peak-freeze.yaml",
+        ),
+        entity(
+            "Policy",
+            json!({"name": "change-policy"}),
+            json!({"owners": ["sre"], "risk": [{"if": {"impactedTier": 1}, "then": "high"}, {"then": "low"}],
+                   "approvals": [{"name": "sre-review", "if": {"risk": ["high"]}, "require": {"team": "sre", "count": 2}}],
+                   "standardChanges": [{"name": "scale", "allow": {"kinds": ["ConfigurationItem"], "fields": ["spec.attributes.replicas"]}}]}),
+            "policy.yaml",
+        ),
+        article(
+            json!({"name": "restart-checkout", "title": "Restart checkout"}),
+            json!({"type": "runbook", "owner": "sre", "services": ["checkout"], "cis": ["pg-main"], "reviewBy": "2026-11-01"}),
+            "# Restart\n\nRun:\n\n```sh\nkubectl rollout restart deploy/checkout\n```\n\n| Step | Who |\n|---|---|\n| 1 | ~~Bob~~ Ann |\n\nSee [the database](../cis/pg-main.yaml) and [SLA](sla:checkout-sla).\n",
+            "kb/restart-checkout.md",
+        ),
+    ])
+}
+
+pub(super) fn options(format: SiteFormat) -> RenderOptions {
+    RenderOptions { format, today: today(), templates: BTreeMap::new() }
+}
+
+pub(super) fn site(entities: &[Entity], format: SiteFormat) -> BTreeMap<String, String> {
+    let pages = render(entities, &options(format)).unwrap_or_else(|e| panic!("{e}"));
+    pages.into_iter().map(|p| (p.path, String::from_utf8(p.bytes).unwrap_or_default())).collect()
+}
+
+fn page<'s>(site: &'s BTreeMap<String, String>, path: &str) -> &'s str {
+    site.get(path).map(String::as_str).unwrap_or_else(|| panic!("no page {path}; pages: {:?}", site.keys()))
+}
+
+#[test]
+fn every_entity_has_its_page_at_a_stable_path() {
+    let site = site(&org(), SiteFormat::Html);
+    for path in [
+        "index.html",
+        "calendar.html",
+        "policy.html",
+        "services/checkout.html",
+        "services/index.html",
+        "cis/pg-main.html",
+        "teams/sre.html",
+        "catalog/db-access.html",
+        "catalog/index.html",
+        "slas/checkout-sla.html",
+        "changes/chg-1.html",
+        "kb/restart-checkout.html",
+        "windows/sat-night.html",
+        "assets/style.css",
+        "assets/site.js",
+        "search-index.json",
+        "search-index.js",
+    ] {
+        page(&site, path);
+    }
+}
+
+#[test]
+fn service_page() {
+    let site = site(&org(), SiteFormat::Html);
+    let html = page(&site, "services/checkout.html");
+    for expected in [
+        r#"<a href="../teams/payments.html">payments</a>"#,
+        r#"<a href="payments.html">payments</a>"#,
+        "<svg class=\"graph\"",
+        r#"<a href="../changes/chg-1.html">Upgrade pg-main</a>"#,
+        r#"<a href="../kb/restart-checkout.html">Restart checkout</a>"#,
+        "Takes <strong>payment</strong>. See <a href=\"../kb/restart-checkout.html\" rel=\"noopener noreferrer\">the runbook</a>.",
+        "2026-11-28 02:00 CET → 2026-11-28 06:00 CET",
+        r#"<a href="../windows/peak-freeze.html">Peak freeze</a>"#,
+    ] {
+        assert!(html.contains(expected), "{expected} missing from\n{html}");
+    }
+    insta::assert_snapshot!("service_html", html);
+}
+
+#[test]
+fn article_page_renders_markdown_and_flags_review() {
+    let site = site(&org(), SiteFormat::Html);
+    let html = page(&site, "kb/restart-checkout.html");
+    for expected in [
+        "Needs review:</strong> review was due on 2026-11-01",
+        "<h2>Restart</h2>",
+        "<code class=\"language-sh\">kubectl rollout restart deploy/checkout\n</code>",
+        "<del>Bob</del>",
+        r#"<a href="../cis/pg-main.html" rel="noopener noreferrer">the database</a>"#,
+        r#"<a href="../slas/checkout-sla.html" rel="noopener noreferrer">SLA</a>"#,
+    ] {
+        assert!(html.contains(expected), "{expected} missing from\n{html}");
+    }
+    insta::assert_snapshot!("article_html", html);
+}
+
+#[test]
+fn catalog_and_calendar_pages() {
+    let site = site(&org(), SiteFormat::Html);
+    let catalog = page(&site, "catalog/index.html");
+    assert!(
+        catalog.contains("<h2>Access</h2>") && catalog.contains("expected within <strong>4h</strong>"),
+        "{catalog}"
+    );
+    insta::assert_snapshot!("catalog_html", catalog);
+    let calendar = page(&site, "calendar.html");
+    let freeze = calendar.find("2026-11-26 00:00 +01:00").unwrap_or(usize::MAX);
+    let change = calendar.find("2026-11-28 02:00 +01:00").unwrap_or(usize::MAX);
+    assert!(freeze < change && change < usize::MAX, "{calendar}");
+    insta::assert_snapshot!("calendar_html", calendar);
+    let home = page(&site, "index.html");
+    assert!(home.contains(r#"<script src="search-index.js" defer></script>"#), "{home}");
+    insta::assert_snapshot!("home_html", home);
+}
+
+#[test]
+fn markdown_site() {
+    let site = site(&org(), SiteFormat::Markdown);
+    assert!(site.contains_key("services/checkout.svg"));
+    assert!(!site.contains_key("search-index.js"));
+    let md = page(&site, "services/checkout.md");
+    assert!(md.contains("[payments](../teams/payments.md)"), "{md}");
+    insta::assert_snapshot!("service_md", md);
+    insta::assert_snapshot!("article_md", page(&site, "kb/restart-checkout.md"));
+}
+
+#[test]
+fn output_is_deterministic_and_links_resolve() {
+    let entities = org();
+    let first = render(&entities, &options(SiteFormat::Html)).unwrap_or_default();
+    let second = render(&entities, &options(SiteFormat::Html)).unwrap_or_default();
+    assert_eq!(first, second);
+    let paths: std::collections::BTreeSet<&str> = first.iter().map(|p| p.path.as_str()).collect();
+    for p in &first {
+        let text = String::from_utf8_lossy(&p.bytes);
+        for target in attribute_values(&text, "href=\"").chain(attribute_values(&text, "src=\"")) {
+            if target.starts_with("https://") || target.starts_with("mailto:") || target.starts_with('#') {
+                continue;
+            }
+            let path = target.split('#').next().unwrap_or_default();
+            let resolved = paths::join(&p.path, path).unwrap_or_default();
+            assert!(paths.contains(resolved.as_str()), "{}: {target} does not resolve", p.path);
+        }
+    }
+}
+
+fn attribute_values<'t>(text: &'t str, prefix: &'static str) -> impl Iterator<Item = &'t str> + 't {
+    text.match_indices(prefix).filter_map(move |(at, _)| {
+        let rest = &text[at + prefix.len()..];
+        rest.find('"').map(|end| &rest[..end])
+    })
+}
+
+#[test]
+fn overrides_replace_templates_and_broken_ones_are_errors() {
+    let mut opts = options(SiteFormat::Html);
+    opts.templates.insert("service.html".to_owned(), "<p>{{ item.title }} {{ service.tier }}</p>".to_owned());
+    opts.templates.insert("style.css".to_owned(), "body{}".to_owned());
+    let pages = render(&org(), &opts).unwrap_or_default();
+    let get = |path: &str| {
+        pages.iter().find(|p| p.path == path).map(|p| String::from_utf8_lossy(&p.bytes).into_owned())
+    };
+    assert_eq!(get("services/checkout.html").as_deref(), Some("<p>Checkout 1</p>"));
+    assert_eq!(get("assets/style.css").as_deref(), Some("body{}"));
+    opts.templates.insert("team.html".to_owned(), "{{ nope.nope }}".to_owned());
+    let Err(RenderError::Template { name, .. }) = render(&org(), &opts) else {
+        panic!("rendered a broken template")
+    };
+    assert_eq!(name, "team.html");
+    assert!(template_names().contains(&"service.html") && template_names().contains(&"site.js"));
+}

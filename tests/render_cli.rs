@@ -1,0 +1,85 @@
+//! `cairn render` from the command line: what it writes, and that it writes nothing outside
+//! the output directory.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn renders_the_example_in_both_formats() {
+    let out = tempfile::tempdir().unwrap();
+    let output = cairn(&root(), &["render", "examples/acme", "--out", out.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    for page in
+        ["index.html", "services/checkout.html", "calendar.html", "catalog/index.html", "search-index.json"]
+    {
+        assert!(out.path().join(page).is_file(), "{page} missing");
+    }
+    let page = std::fs::read_to_string(out.path().join("services/checkout.html")).unwrap();
+    assert!(
+        page.contains("services/business/checkout.yaml"),
+        "pages name the file relative to the repository root"
+    );
+    assert!(!page.contains("examples/acme/services"), "pages name the file relative to the repository root");
+
+    let md = tempfile::tempdir().unwrap();
+    let output = cairn(
+        &root(),
+        &["render", "examples/acme", "--out", md.path().to_str().unwrap(), "--format", "markdown"],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(md.path().join("services/checkout.md").is_file());
+}
+
+#[test]
+fn templates_can_be_overridden_and_a_broken_one_cannot_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), SMALL_ORG);
+    write(dir.path(), &[("tpl/style.css", "body { color: rebeccapurple }\n")]);
+    let output = cairn(dir.path(), &["render", "--out", "site", "--templates", "tpl"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("site/assets/style.css")).unwrap(),
+        "body { color: rebeccapurple }\n"
+    );
+
+    write(dir.path(), &[("bad/service.html", "{% if %}")]);
+    let output = cairn(dir.path(), &["render", "--out", "site2", "--templates", "bad"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("service.html"));
+}
+
+#[test]
+fn nothing_is_written_through_a_link_out_of_the_output_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    write(dir.path(), SMALL_ORG);
+    std::fs::create_dir_all(dir.path().join("site")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("site/services")).unwrap();
+    let output = cairn(dir.path(), &["render", "--out", "site"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("outside"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn an_invalid_tree_renders_what_is_valid_and_exits_one() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), SMALL_ORG);
+    write(
+        dir.path(),
+        &[(
+            "broken.yaml",
+            "apiVersion: cairn/v1\nkind: Service\nmetadata: {name: broken}\nspec: {tier: 9}\n",
+        )],
+    );
+    let output = cairn(dir.path(), &["render", "--out", "site"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("missing-field"));
+    assert!(dir.path().join("site/services/checkout.html").is_file());
+    assert!(!dir.path().join("site/services/broken.html").exists());
+}
