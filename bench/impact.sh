@@ -23,10 +23,15 @@ GEN=$ROOT/target/release/cairn-gen
 
 if [[ ! -d $REPO/.git ]]; then
     rm -rf "$REPO"
-    "$GEN" org --out "$REPO" --entities "$N" --seed 1 >/dev/null
-    git -C "$REPO" init -q -b main
-    git -C "$REPO" add -A
-    git -C "$REPO" -c user.name=bench -c user.email=bench@example.com commit -q -m base
+    if [[ -d $OUT/org-$N/.git ]]; then
+        # The organisation bench/run.sh generated and committed: start from it.
+        git clone -q "$OUT/org-$N" "$REPO"
+    else
+        "$GEN" org --out "$REPO" --entities "$N" --seed 1 >/dev/null
+        git -C "$REPO" init -q -b main
+        git -C "$REPO" add -A
+        git -C "$REPO" -c user.name=bench -c user.email=bench@example.com commit -q -m base
+    fi
     "$GEN" mutate --dir "$REPO" --files "$F" --seed 2 >/dev/null
     git -C "$REPO" add -A
     git -C "$REPO" -c user.name=bench -c user.email=bench@example.com commit -q -m "change $F files"

@@ -10,6 +10,7 @@ pub mod graph;
 pub mod impact;
 pub mod load;
 pub mod model;
+pub mod policy;
 pub mod render;
 pub mod report;
 pub mod schema;
