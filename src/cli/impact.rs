@@ -69,12 +69,24 @@ pub fn run_impact(args: &ImpactArgs) -> Result<i32, String> {
         return run_what_if(args);
     }
     let base_rev = args.base.as_deref().unwrap_or("HEAD");
+    let (base_entities, head_entities, result) = compare(&args.path, base_rev, args.head.as_deref())?;
+    let head_label = args.head.as_deref().unwrap_or("working tree");
+    let lookup = EntityLookup::new(head_entities.iter().chain(base_entities.iter()));
+    print_impact(args.format, &ImpactHeader { base: base_rev, head: head_label }, &result, &lookup)
+}
+
+/// Loads base and head (the working tree when `head` is `None`), sharing what is identical, and
+/// works out the impact between them.
+pub(crate) fn compare(
+    path: &std::path::Path,
+    base_rev: &str,
+    head: Option<&str>,
+) -> Result<(Vec<Entity>, Vec<Entity>, Impact), String> {
     let cache = ParseCache::default();
     let (head, head_typed) =
-        validate::load(&Request { path: &args.path, rev: args.head.as_deref() }, Some(&cache))
-            .map_err(|e| e.to_string())?;
-    let (base, base_typed) = validate::load(&Request { path: &args.path, rev: Some(base_rev) }, Some(&cache))
-        .map_err(|e| e.to_string())?;
+        validate::load(&Request { path, rev: head }, Some(&cache)).map_err(|e| e.to_string())?;
+    let (base, base_typed) =
+        validate::load(&Request { path, rev: Some(base_rev) }, Some(&cache)).map_err(|e| e.to_string())?;
 
     // Files identical in both trees (by content, wherever they are) cannot change an entity:
     // only entities named in the other files are compared field by field.
@@ -106,10 +118,7 @@ pub fn run_impact(args: &ImpactArgs) -> Result<i32, String> {
     };
     let changed = impact::diff(&pick(&base_entities), &pick(&head_entities));
     let result = impact::analyse(&base_entities, &head_entities, changed);
-
-    let head_label = args.head.as_deref().unwrap_or("working tree");
-    let lookup = EntityLookup::new(head_entities.iter().chain(base_entities.iter()));
-    print_impact(args.format, &ImpactHeader { base: base_rev, head: head_label }, &result, &lookup)
+    Ok((base_entities, head_entities, result))
 }
 
 fn run_what_if(args: &ImpactArgs) -> Result<i32, String> {

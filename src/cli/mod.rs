@@ -13,6 +13,7 @@ use crate::load::{Loaded, Request};
 use crate::report::{self, Format, Sources, Style, Summary};
 use crate::{schema, validate};
 
+mod gate;
 mod impact;
 mod render;
 
@@ -41,6 +42,8 @@ pub enum Command {
     /// What changed between two revisions and what it reaches (or, with --entity, what a
     /// change to those entities would reach).
     Impact(impact::ImpactArgs),
+    /// May this pull request merge under the change policy of the base revision?
+    Gate(gate::GateArgs),
     /// Export the dependency graph, or the neighbourhood of one entity.
     Graph(impact::GraphArgs),
     /// Render the service catalog and knowledge base as a static site or as Markdown.
@@ -138,6 +141,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Schema(args) => run_schema(&args),
         Command::Impact(args) => impact::run_impact(&args),
         Command::Graph(args) => impact::run_graph(&args),
+        Command::Gate(args) => gate::run_gate(&args),
         Command::Render(args) => render::run_render(&args),
         Command::Explain(args) => run_explain(&args),
     };

@@ -419,3 +419,11 @@ fn parse_file(
     };
     (out, Some(file_text))
 }
+
+/// The full commit id that `rev` names in the repository around `path` (for matching reviews to
+/// the head commit).
+pub fn commit_id(path: &Path, rev: &str) -> Result<String, LoadError> {
+    let repo = git2::Repository::discover(path)
+        .map_err(|e| LoadError::NotARepository(path.display().to_string(), e.message().to_owned()))?;
+    source::resolve_commit(&repo, rev).map(|id| id.to_string())
+}

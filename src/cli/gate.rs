@@ -1,0 +1,110 @@
+//! `cairn gate`: may this pull request merge? Loads base and head, works out the impact, reads
+//! reviews only from the forge's files (never from the pull request's YAML), and evaluates the
+//! policy of the base revision.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::OutputFormat;
+use crate::load;
+use crate::policy::{self, Decision, GateInput, Review};
+use crate::report::{self, Format};
+
+#[derive(Debug, clap::Args)]
+pub struct GateArgs {
+    /// The repository (or a directory in it).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The base revision: the policy, teams and windows are read from here. Default: the
+    /// event's `pull_request.base.sha`.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// The head revision. Default: the event's `pull_request.head.sha`.
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// Reviews in the GitHub REST "list reviews for a pull request" format.
+    #[arg(long, value_name = "FILE")]
+    pub reviews: Option<PathBuf>,
+    /// A GitHub Actions `pull_request` or `pull_request_review` event payload
+    /// (`$GITHUB_EVENT_PATH`): author, base and head commits, and the review it carries.
+    #[arg(long, value_name = "FILE")]
+    pub event: Option<PathBuf>,
+    /// The pull request's author, when there is no event file.
+    #[arg(long, value_name = "LOGIN")]
+    pub author: Option<String>,
+    /// The merge time freezes are checked against, RFC 3339 (default: now), so any verdict can
+    /// be reproduced later.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<DateTime<FixedOffset>>,
+    /// Output format: human, json, markdown (a pull-request comment) or github.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+/// Largest reviews or event file read.
+const MAX_INPUT: u64 = 32 * 1024 * 1024;
+
+fn read(path: &PathBuf, what: &str) -> Result<String, String> {
+    let size =
+        std::fs::metadata(path).map_err(|e| format!("cannot read {what} {}: {e}", path.display()))?.len();
+    if size > MAX_INPUT {
+        return Err(format!("{what} {} is larger than {MAX_INPUT} bytes", path.display()));
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {what} {}: {e}", path.display()))
+}
+
+pub fn run_gate(args: &GateArgs) -> Result<i32, String> {
+    let event = match &args.event {
+        Some(path) => Some(policy::parse_event(&read(path, "event")?).map_err(|e| format!("event: {e}"))?),
+        None => None,
+    };
+    let mut reviews: Vec<Review> = match &args.reviews {
+        Some(path) => policy::parse_reviews(&read(path, "reviews")?).map_err(|e| format!("reviews: {e}"))?,
+        None => Vec::new(),
+    };
+    if let Some(event) = &event {
+        policy::merge_event_review(&mut reviews, event);
+    }
+    let base = args
+        .base
+        .clone()
+        .or_else(|| event.as_ref().and_then(|e| e.base_sha.clone()))
+        .ok_or("no base revision: pass --base or an --event with pull_request.base.sha")?;
+    let head = args
+        .head
+        .clone()
+        .or_else(|| event.as_ref().and_then(|e| e.head_sha.clone()))
+        .ok_or("no head revision: pass --head or an --event with pull_request.head.sha")?;
+    let author = args.author.clone().or_else(|| event.as_ref().and_then(|e| e.author.clone()));
+    let head_sha = load::commit_id(&args.path, &head).map_err(|e| e.to_string())?;
+    let now = args.now.unwrap_or_else(|| chrono::Local::now().fixed_offset());
+
+    let (base_entities, head_entities, impact) = super::impact::compare(&args.path, &base, Some(&head))?;
+    let verdict = policy::evaluate(&GateInput {
+        base: &base_entities,
+        head: &head_entities,
+        impact: &impact,
+        reviews: &reviews,
+        author: author.as_deref(),
+        head_sha: Some(&head_sha),
+        now,
+    });
+
+    let format = Format::from(args.format);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = report::gate::write_verdict(&mut out, format, &verdict).and_then(|_| out.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::Unsupported => return Err(e.to_string()),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(format!("cannot write output: {e}"))
+        }
+        _ => {}
+    }
+    if format == Format::Github {
+        super::write_step_summary(&report::gate::step_summary(&verdict))?;
+    }
+    Ok(i32::from(verdict.verdict == Decision::Block))
+}
