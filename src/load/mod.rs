@@ -236,7 +236,12 @@ where
             Location::file(link.path),
         ));
     }
-    let contents = source.read(&candidates, max_size);
+    // Files on disk are read by the worker that parses them, so reading and parsing overlap;
+    // git blobs are inflated here first (a repository handle is not shared across threads).
+    let contents: Vec<Option<Contents>> = match source.is_dir() {
+        true => candidates.iter().map(|_| None).collect(),
+        false => source.read(&candidates, max_size).into_iter().map(Some).collect(),
+    };
     loaded.file_count = candidates.len();
 
     let run = |path: &Arc<str>, contents: Contents| -> Processed<T> {
@@ -252,6 +257,7 @@ where
         .par_iter()
         .zip(contents.into_par_iter())
         .map(|(candidate, contents)| {
+            let contents = contents.unwrap_or_else(|| candidate.read_from_disk(max_size));
             let Some(cache) = cache else { return (run(&candidate.path, contents), None) };
             let id = candidate.blob().or_else(|| match &contents {
                 Contents::Bytes(bytes) => git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok(),

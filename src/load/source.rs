@@ -20,6 +20,14 @@ pub(crate) struct Candidate {
 }
 
 impl Candidate {
+    /// Reads a candidate that lives on disk (from any thread).
+    pub fn read_from_disk(&self, max: u64) -> Contents {
+        match &self.location {
+            Place::Disk(path) => read_disk(path, self.size, max),
+            Place::Blob(_) => Contents::Unreadable("not on disk".into()),
+        }
+    }
+
     /// The git blob id, when the file was read from git objects.
     pub fn blob(&self) -> Option<Oid> {
         match self.location {
@@ -96,6 +104,11 @@ impl Source {
         }
     }
 
+    /// Whether the files are on disk (readable from any thread).
+    pub fn is_dir(&self) -> bool {
+        matches!(self, Source::Dir { .. })
+    }
+
     pub fn prefix(&self) -> &str {
         match self {
             Source::Dir { prefix, .. } | Source::Revision { prefix, .. } => prefix,
@@ -109,7 +122,9 @@ impl Source {
         let mut links = Vec::new();
         match self {
             Source::Dir { root, prefix } => {
-                let walker = ignore::WalkBuilder::new(root)
+                // The walk runs on every core, as reading does; results are sorted below.
+                let found: std::sync::Mutex<(Vec<Candidate>, Vec<EscapingLink>)> = Default::default();
+                ignore::WalkBuilder::new(root)
                     .hidden(false)
                     .git_ignore(true)
                     .git_global(false)
@@ -117,27 +132,25 @@ impl Source {
                     .require_git(false)
                     .follow_links(false)
                     .filter_entry(|e| e.file_name() != ".git")
-                    .build();
-                for entry in walker {
-                    let Ok(entry) = entry else { continue };
-                    let Ok(relative) = entry.path().strip_prefix(root) else { continue };
-                    let Some(relative) = slash_path(relative) else { continue };
-                    if relative.is_empty() || !filter.wants(&relative) {
-                        continue;
-                    }
-                    let shown: Arc<str> = format!("{prefix}{relative}").into();
-                    if entry.path_is_symlink() {
-                        if let Some(target) = escaping_disk_link(root, entry.path()) {
-                            links.push(EscapingLink { path: shown, target });
-                        }
-                        continue;
-                    }
-                    if !entry.file_type().is_some_and(|t| t.is_file()) {
-                        continue;
-                    }
-                    let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-                    files.push(Candidate { path: shown, size, location: Place::Disk(entry.into_path()) });
-                }
+                    .build_parallel()
+                    .run(|| {
+                        Box::new(|entry| {
+                            if let Ok(entry) = entry {
+                                if let Some(item) = walked(root, prefix, filter, entry) {
+                                    if let Ok(mut found) = found.lock() {
+                                        match item {
+                                            Ok(file) => found.0.push(file),
+                                            Err(link) => found.1.push(link),
+                                        }
+                                    }
+                                }
+                            }
+                            ignore::WalkState::Continue
+                        })
+                    });
+                let (mut walked_files, mut walked_links) = found.into_inner().unwrap_or_default();
+                files.append(&mut walked_files);
+                links.append(&mut walked_links);
             }
             Source::Revision { repo, tree, prefix } => {
                 let tree = repo.find_tree(*tree).map_err(|e| LoadError::Git(e.message().to_owned()))?;
@@ -204,6 +217,29 @@ impl Source {
                 .collect(),
         }
     }
+}
+
+/// One entry of a directory walk: a file to read, a link leading out of the root, or nothing.
+fn walked(
+    root: &Path,
+    prefix: &str,
+    filter: &Filter,
+    entry: ignore::DirEntry,
+) -> Option<Result<Candidate, EscapingLink>> {
+    let relative = slash_path(entry.path().strip_prefix(root).ok()?)?;
+    if relative.is_empty() || !filter.wants(&relative) {
+        return None;
+    }
+    let shown: Arc<str> = format!("{prefix}{relative}").into();
+    if entry.path_is_symlink() {
+        return escaping_disk_link(root, entry.path())
+            .map(|target| Err(EscapingLink { path: shown, target }));
+    }
+    if !entry.file_type().is_some_and(|t| t.is_file()) {
+        return None;
+    }
+    let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+    Some(Ok(Candidate { path: shown, size, location: Place::Disk(entry.into_path()) }))
 }
 
 /// Include and exclude globs from `cairn.yaml`, over paths relative to the root.

@@ -43,18 +43,31 @@ pub struct RuleInput<'a> {
 /// Runs every cross-file rule.
 pub fn check(input: &RuleInput) -> Vec<Diagnostic> {
     let cx = Context { input, index: EntityIndex::new(input.entities, input.broken) };
-    let mut out = Vec::new();
-    names::check(&cx, &mut out);
-    refs::check(&cx, &mut out);
-    cycles::check(&cx, &mut out);
-    cmdb::check(&cx, &mut out);
-    sla::check(&cx, &mut out);
-    time::check(&cx, &mut out);
-    changes::check(&cx, &mut out);
-    policy::check(&cx, &mut out);
-    catalog::check(&cx, &mut out);
-    hygiene::check(&cx, &mut out);
-    out
+    // The rules are independent: run them on every core. Each writes its own list, and the
+    // lists are joined in a fixed order, so the result does not depend on the thread count.
+    type Rule = fn(&Context, &mut Vec<Diagnostic>);
+    const RULES: [Rule; 10] = [
+        names::check,
+        refs::check,
+        cycles::check,
+        cmdb::check,
+        sla::check,
+        time::check,
+        changes::check,
+        policy::check,
+        catalog::check,
+        hygiene::check,
+    ];
+    use rayon::prelude::*;
+    let found: Vec<Vec<Diagnostic>> = RULES
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            rule(&cx, &mut out);
+            out
+        })
+        .collect();
+    found.into_iter().flatten().collect()
 }
 
 /// What every rule reads: the input and the index built over it.
