@@ -38,15 +38,16 @@ if [[ ! -d $REPO/.git ]]; then
 fi
 changed=$(git -C "$REPO" diff --name-only HEAD~1 HEAD | wc -l)
 files=$(git -C "$REPO" ls-files | wc -l)
-mb=$(du -sm --exclude=.git "$REPO" | cut -f1)
+mb=$(du -sm --apparent-size --exclude=.git "$REPO" | cut -f1)
 
 # Runs a command RUNS times; prints "median_seconds max_rss_kb".
 measure() {
-    local times=() rss=0 line t m
+    local times=() rss=0 t m
     for _ in $(seq "$RUNS"); do
-        line=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1 )
-        t=${line% *}; m=${line#* }
-        times+=("$t"); (( m > rss )) && rss=$m
+        /usr/bin/time -f '%e %M' -o "$OUT/impact-time.txt" "$@" >/dev/null 2>"$OUT/impact-stderr.txt"
+        read -r t m < <(tail -n 1 "$OUT/impact-time.txt")
+        times+=("$t")
+        if (( m > rss )); then rss=$m; fi
     done
     printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")" "$rss"
 }

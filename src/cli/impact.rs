@@ -85,6 +85,7 @@ pub(crate) fn compare(
     let cache = ParseCache::default();
     let (head, head_typed) =
         validate::load(&Request { path, rev: head }, Some(&cache)).map_err(|e| e.to_string())?;
+    cache.consume_on_hit();
     let (base, base_typed) =
         validate::load(&Request { path, rev: Some(base_rev) }, Some(&cache)).map_err(|e| e.to_string())?;
 

@@ -139,6 +139,8 @@ impl Relocate for Diagnostic {
 /// parsing and checking it again.
 pub struct ParseCache<T> {
     files: Mutex<HashMap<ContentKey, Arc<Processed<T>>>>,
+    /// Hand entries over instead of copying them (for the last tree read with this cache).
+    consume: std::sync::atomic::AtomicBool,
 }
 
 /// A file's content: its blob id, and whether it is read as Markdown.
@@ -146,7 +148,15 @@ type ContentKey = (git2::Oid, bool);
 
 impl<T> Default for ParseCache<T> {
     fn default() -> Self {
-        ParseCache { files: Mutex::new(HashMap::new()) }
+        ParseCache { files: Mutex::new(HashMap::new()), consume: Default::default() }
+    }
+}
+
+impl<T> ParseCache<T> {
+    /// From now on, a hit takes the entry out of the cache instead of copying it: for the last
+    /// tree read, so what both trees share is held twice, not three times.
+    pub fn consume_on_hit(&self) {
+        self.consume.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -159,6 +169,15 @@ struct Processed<T> {
 }
 
 impl<T: Relocate + Clone> Processed<T> {
+    fn moved_into(mut self, path: &Arc<str>) -> Processed<T> {
+        if *path != self.path {
+            self.outputs.iter_mut().for_each(|o| o.relocate(path));
+            self.diagnostics.iter_mut().for_each(|d| d.relocate(path));
+            self.path = path.clone();
+        }
+        self
+    }
+
     fn moved_to(&self, path: &Arc<str>) -> Processed<T> {
         let mut outputs = self.outputs.clone();
         let mut diagnostics = self.diagnostics.clone();
@@ -265,9 +284,20 @@ where
             });
             let Some(id) = id else { return (run(&candidate.path, contents), None) };
             let key = (id, candidate.path.ends_with(".md"));
-            let hit = cache.files.lock().ok().and_then(|map| map.get(&key).cloned());
+            let consume = cache.consume.load(std::sync::atomic::Ordering::Relaxed);
+            let hit = cache.files.lock().ok().and_then(|mut map| match consume {
+                true => map.remove(&key),
+                false => map.get(&key).cloned(),
+            });
+            // Taken out of the cache, an entry nobody else holds is moved, not copied.
+            let hit = match hit.map(Arc::try_unwrap) {
+                Some(Ok(taken)) => return (taken.moved_into(&candidate.path), Some(id)),
+                Some(Err(shared)) => Some(shared),
+                None => None,
+            };
             let entry = match hit {
                 Some(entry) => entry,
+                None if consume => return (run(&candidate.path, contents), Some(id)),
                 None => {
                     let entry = Arc::new(run(&candidate.path, contents));
                     if let Ok(mut map) = cache.files.lock() {
