@@ -10,7 +10,7 @@ mod document;
 mod source;
 pub mod yaml;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -257,9 +257,31 @@ where
     }
     // Files on disk are read by the worker that parses them, so reading and parsing overlap;
     // git blobs are inflated here first (a repository handle is not shared across threads).
+    // A blob whose parse is already cached (the other tree of a comparison has it) is not even
+    // inflated, unless this tree holds it twice.
+    let cached: HashSet<ContentKey> = match cache {
+        Some(cache) if !source.is_dir() => {
+            let known: HashSet<ContentKey> =
+                cache.files.lock().map(|m| m.keys().copied().collect()).unwrap_or_default();
+            let mut seen: HashMap<ContentKey, usize> = HashMap::new();
+            for c in &candidates {
+                if let Some(id) = c.blob() {
+                    *seen.entry((id, c.path.ends_with(".md"))).or_default() += 1;
+                }
+            }
+            seen.into_iter().filter(|(k, n)| *n == 1 && known.contains(k)).map(|(k, _)| k).collect()
+        }
+        _ => HashSet::new(),
+    };
     let contents: Vec<Option<Contents>> = match source.is_dir() {
         true => candidates.iter().map(|_| None).collect(),
-        false => source.read(&candidates, max_size).into_iter().map(Some).collect(),
+        false => candidates
+            .iter()
+            .map(|c| match c.blob() {
+                Some(id) if cached.contains(&(id, c.path.ends_with(".md"))) => Some(Contents::Cached),
+                _ => Some(source.read_one(c, max_size)),
+            })
+            .collect(),
     };
     loaded.file_count = candidates.len();
 
@@ -396,6 +418,16 @@ fn parse_file(
             out.diagnostics.push(Diagnostic::new(
                 Code::FileTooLarge,
                 format!("file is larger than {max_size} bytes (limits.maxFileSize); not read"),
+                Location::file(path.clone()),
+            ));
+            return (out, None);
+        }
+        Contents::Cached => {
+            // Only skipped when a unique cached copy exists, so this cannot happen; say so
+            // rather than guess.
+            out.diagnostics.push(Diagnostic::new(
+                Code::IoError,
+                "cannot read file: its content was expected in the parse cache",
                 Location::file(path.clone()),
             ));
             return (out, None);

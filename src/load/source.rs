@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use rayon::prelude::*;
 
 use super::LoadError;
 
@@ -51,6 +50,8 @@ pub(crate) struct EscapingLink {
 /// The contents of a candidate, or why it was not read.
 pub(crate) enum Contents {
     Bytes(Vec<u8>),
+    /// Not read: identical content was parsed before and is in the cache.
+    Cached,
     TooLarge,
     Unreadable(String),
 }
@@ -197,24 +198,13 @@ impl Source {
         Ok((files, links))
     }
 
-    /// Reads the candidates: in parallel from disk; from git on this thread (a repository
-    /// handle is not shareable across threads, and inflating blobs is cheap next to parsing).
-    pub fn read(&self, files: &[Candidate], max: u64) -> Vec<Contents> {
-        match self {
-            Source::Dir { .. } => files
-                .par_iter()
-                .map(|f| match &f.location {
-                    Place::Disk(path) => read_disk(path, f.size, max),
-                    Place::Blob(_) => Contents::Unreadable("not on disk".into()),
-                })
-                .collect(),
-            Source::Revision { repo, .. } => files
-                .iter()
-                .map(|f| match f.location {
-                    Place::Blob(id) => read_blob(repo, id, f.size, max),
-                    Place::Disk(_) => Contents::Unreadable("not in git".into()),
-                })
-                .collect(),
+    /// Reads one candidate on this thread (git blobs: a repository handle is not shared across
+    /// threads, and inflating a blob is cheap next to parsing it).
+    pub fn read_one(&self, file: &Candidate, max: u64) -> Contents {
+        match (self, &file.location) {
+            (Source::Revision { repo, .. }, Place::Blob(id)) => read_blob(repo, *id, file.size, max),
+            (_, Place::Disk(path)) => read_disk(path, file.size, max),
+            (Source::Dir { .. }, Place::Blob(_)) => Contents::Unreadable("not on disk".into()),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod rules;
 pub mod schema;
 
 use chrono::NaiveDate;
+use rayon::slice::ParallelSliceMut;
 
 use crate::diag::{Code, Diagnostic, SeverityMap};
 use crate::load::{self, LoadError, Loaded, ParseCache, Request};
@@ -52,7 +53,7 @@ pub fn finish(mut loaded: Loaded, mut typed: Typed, today: NaiveDate) -> (Loaded
     if let Some(raw) = &loaded.config_document {
         diagnostics.extend(schema::check_config(raw));
     }
-    typed.entities.sort_by(|a, b| (a.kind(), a.name(), &a.origin).cmp(&(b.kind(), b.name(), &b.origin)));
+    typed.entities.par_sort_by(|a, b| (a.kind(), a.name(), &a.origin).cmp(&(b.kind(), b.name(), &b.origin)));
     typed.broken.sort();
     diagnostics.extend(typed.diagnostics);
     // Rules compare the configured policy file with entity origins, which carry the root prefix.
@@ -82,6 +83,6 @@ pub fn finish(mut loaded: Loaded, mut typed: Typed, today: NaiveDate) -> (Loaded
 /// Only the typed entities of a tree, sorted (no cross-file rules, no positions): for a tree
 /// whose findings nobody reads, such as the base of a comparison.
 pub fn entities(mut typed: Typed) -> Vec<Entity> {
-    typed.entities.sort_by(|a, b| (a.kind(), a.name(), &a.origin).cmp(&(b.kind(), b.name(), &b.origin)));
+    typed.entities.par_sort_by(|a, b| (a.kind(), a.name(), &a.origin).cmp(&(b.kind(), b.name(), &b.origin)));
     typed.entities
 }
