@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde_json::{json, Value as Json};
 
 use super::*;
-use crate::model::{Article, Metadata, Origin};
+use crate::model::{Article, Origin};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default()
@@ -20,19 +20,7 @@ fn from<T: serde::de::DeserializeOwned>(value: Json) -> T {
 
 /// An entity from its kind, metadata and spec, written in `file`.
 pub(super) fn entity(kind: &str, metadata: Json, spec: Json, file: &str) -> Entity {
-    let spec = match kind {
-        "Team" => Spec::Team(from(spec)),
-        "Service" => Spec::Service(from(spec)),
-        "ConfigurationItem" => Spec::ConfigurationItem(from(spec)),
-        "CatalogItem" => Spec::CatalogItem(from(spec)),
-        "SLA" => Spec::Sla(from(spec)),
-        "ChangeRequest" => Spec::ChangeRequest(from(spec)),
-        "Window" => Spec::Window(from(spec)),
-        "Policy" => Spec::Policy(from(spec)),
-        other => panic!("no kind {other}"),
-    };
-    let metadata: Metadata = from(metadata);
-    Entity { metadata, spec, origin: Origin { file: Arc::from(file), doc: 0, line: 1 } }
+    crate::graph::testutil::entity_in(kind, metadata, spec, file, 0)
 }
 
 pub(super) fn article(metadata: Json, spec: Json, body: &str, file: &str) -> Entity {

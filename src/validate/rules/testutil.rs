@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::{check, RuleInput};
 use crate::diag::{Anchor, Code, Diagnostic, Part};
-use crate::model::{Article, Config, Entity, EntityRef, Kind, Metadata, Origin, Spec};
+use crate::model::{Config, Entity, EntityRef, Kind, Origin};
 
 /// The day the tests run on.
 pub fn today() -> NaiveDate {
@@ -20,29 +20,7 @@ pub fn origin(file: &str, doc: u32) -> Origin {
 
 /// An entity of `kind` (long name) named `name`, written in `file` as document `doc`.
 pub fn entity(kind: &str, name: &str, file: &str, doc: u32, spec: Value) -> Entity {
-    let spec = match kind {
-        "Team" => Spec::Team(from(spec)),
-        "Service" => Spec::Service(from(spec)),
-        "ConfigurationItem" => Spec::ConfigurationItem(from(spec)),
-        "CatalogItem" => Spec::CatalogItem(from(spec)),
-        "SLA" => Spec::Sla(from(spec)),
-        "ChangeRequest" => Spec::ChangeRequest(from(spec)),
-        "KnowledgeArticle" => {
-            Spec::KnowledgeArticle(Article { spec: from(spec), body: String::new(), body_line: 0 })
-        }
-        "Window" => Spec::Window(from(spec)),
-        "Policy" => Spec::Policy(from(spec)),
-        other => panic!("no kind {other}"),
-    };
-    let metadata: Metadata = from(json!({ "name": name }));
-    Entity { metadata, spec, origin: origin(file, doc) }
-}
-
-fn from<T: serde::de::DeserializeOwned>(value: Value) -> T {
-    match serde_json::from_value(value.clone()) {
-        Ok(v) => v,
-        Err(e) => panic!("bad test spec {value}: {e}"),
-    }
+    crate::graph::testutil::entity_in(kind, json!({ "name": name }), spec, file, doc)
 }
 
 pub fn team(name: &str, file: &str, doc: u32) -> Entity {
