@@ -240,3 +240,28 @@ fn output_is_identical_whatever_the_thread_count() {
     assert_eq!(one, run("2"));
     assert_eq!(one, run("8"));
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_a_failure() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..5_000 {
+        text.push_str(&format!(
+            "---\napiVersion: cairn/v1\nkind: Team\nmetadata:\n  name: team-{i}\n  nmae: x\n"
+        ));
+    }
+    write(dir.path(), &[("teams.yaml", &text)]);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cairn"))
+        .current_dir(dir.path())
+        .args(["validate", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then the pipe closes
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+}

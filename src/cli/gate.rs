@@ -96,13 +96,7 @@ pub fn run_gate(args: &GateArgs) -> Result<i32, String> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = report::gate::write_verdict(&mut out, format, &verdict).and_then(|_| out.flush());
-    match written {
-        Err(e) if e.kind() == std::io::ErrorKind::Unsupported => return Err(e.to_string()),
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            return Err(format!("cannot write output: {e}"))
-        }
-        _ => {}
-    }
+    super::output_written(written)?;
     if format == Format::Github {
         super::write_step_summary(&report::gate::step_summary(&verdict))?;
     }

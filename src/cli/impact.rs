@@ -155,13 +155,7 @@ fn print_impact(
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = crate::report::impact::write_impact(&mut out, format, header, result, lookup)
         .and_then(|_| out.flush());
-    match written {
-        Err(e) if e.kind() == std::io::ErrorKind::Unsupported => return Err(e.to_string()),
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            return Err(format!("cannot write output: {e}"))
-        }
-        _ => {}
-    }
+    super::output_written(written)?;
     if format == Format::Github {
         super::write_step_summary(&crate::report::impact::impact_step_summary(header, result, lookup))?;
     }
@@ -202,8 +196,6 @@ pub fn run_graph(args: &GraphArgs) -> Result<i32, String> {
     let written =
         crate::report::graph::write_graph(&mut out, format, &sub.nodes, &edges, &lookup, center.as_ref())
             .and_then(|_| out.flush());
-    match written {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
-        _ => Ok(0),
-    }
+    super::output_written(written)?;
+    Ok(0)
 }

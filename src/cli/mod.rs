@@ -191,7 +191,7 @@ fn run_validate(args: &ValidateArgs) -> Result<i32, String> {
     let style = Style { color: color(args.color) };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    report::write_diagnostics(
+    let written = report::write_diagnostics(
         &mut out,
         format,
         &outcome.diagnostics,
@@ -199,8 +199,8 @@ fn run_validate(args: &ValidateArgs) -> Result<i32, String> {
         &LoadedSources(&loaded),
         style,
     )
-    .and_then(|_| out.flush())
-    .map_err(|e| format!("cannot write output: {e}"))?;
+    .and_then(|_| out.flush());
+    output_written(written)?;
     if format == Format::Github {
         write_step_summary(&report::step_summary(&outcome.diagnostics, &summary))?;
     }
@@ -209,6 +209,17 @@ fn run_validate(args: &ValidateArgs) -> Result<i32, String> {
     // only delay the exit.
     std::mem::forget((loaded, outcome));
     Ok(i32::from(failed))
+}
+
+/// What a failed write of a report means: a reader that stopped early (`| head`) is not a
+/// failure of cairn; a format the report has no place in is a usage error (exit 2), as is any
+/// other failure to write.
+pub(crate) fn output_written(result: std::io::Result<()>) -> Result<(), String> {
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::Unsupported => Err(e.to_string()),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
+        _ => Ok(()),
+    }
 }
 
 /// Appends to `$GITHUB_STEP_SUMMARY` when the variable is set.
