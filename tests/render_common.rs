@@ -17,7 +17,7 @@ pub fn today() -> NaiveDate {
 
 /// The typed entities of a directory, as `cairn validate` sees them.
 pub fn entities(path: &Path) -> Vec<Entity> {
-    let loaded = cairn::load::load(&cairn::load::Request { path, rev: None })
+    let loaded = cairn::load::load(&cairn::load::Request::new(path, None))
         .unwrap_or_else(|e| panic!("cannot load {}: {e}", path.display()));
     let (_, outcome) = cairn::validate::validate(loaded, today());
     outcome.entities

@@ -82,12 +82,18 @@ pub(crate) fn compare(
     base_rev: &str,
     head: Option<&str>,
 ) -> Result<(Vec<Entity>, Vec<Entity>, Impact), String> {
+    compare_trees(&Request::new(path, Some(base_rev)), &Request::new(path, head))
+}
+
+/// Loads two trees, sharing what is identical, and works out the impact from `base` to `head`.
+pub(crate) fn compare_trees(
+    base: &Request,
+    head: &Request,
+) -> Result<(Vec<Entity>, Vec<Entity>, Impact), String> {
     let cache = ParseCache::default();
-    let (head, head_typed) =
-        validate::load(&Request { path, rev: head }, Some(&cache)).map_err(|e| e.to_string())?;
+    let (head, head_typed) = validate::load(head, Some(&cache)).map_err(|e| e.to_string())?;
     cache.consume_on_hit();
-    let (base, base_typed) =
-        validate::load(&Request { path, rev: Some(base_rev) }, Some(&cache)).map_err(|e| e.to_string())?;
+    let (base, base_typed) = validate::load(base, Some(&cache)).map_err(|e| e.to_string())?;
 
     // Files identical in both trees (by content, wherever they are) cannot change an entity:
     // only entities named in the other files are compared field by field.
@@ -123,8 +129,8 @@ pub(crate) fn compare(
 }
 
 fn run_what_if(args: &ImpactArgs) -> Result<i32, String> {
-    let (_, typed) = validate::load(&Request { path: &args.path, rev: args.head.as_deref() }, None)
-        .map_err(|e| e.to_string())?;
+    let (_, typed) =
+        validate::load(&Request::new(&args.path, args.head.as_deref()), None).map_err(|e| e.to_string())?;
     let entities = validate::entities(typed);
     let graph = Graph::new(&entities);
     let mut targets = Vec::new();
@@ -163,8 +169,8 @@ fn print_impact(
 }
 
 pub fn run_graph(args: &GraphArgs) -> Result<i32, String> {
-    let (_, typed) = validate::load(&Request { path: &args.path, rev: args.rev.as_deref() }, None)
-        .map_err(|e| e.to_string())?;
+    let (_, typed) =
+        validate::load(&Request::new(&args.path, args.rev.as_deref()), None).map_err(|e| e.to_string())?;
     let entities = validate::entities(typed);
     let graph = Graph::new(&entities);
     let center = match &args.around {

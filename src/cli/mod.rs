@@ -15,6 +15,7 @@ use crate::{schema, validate};
 
 mod gate;
 mod impact;
+mod policy;
 mod render;
 
 /// Prints a line to stdout; a closed pipe (`cairn explain x | head -1`) is not an error.
@@ -44,6 +45,8 @@ pub enum Command {
     Impact(impact::ImpactArgs),
     /// May this pull request merge under the change policy of the base revision?
     Gate(gate::GateArgs),
+    /// Check the change policy, or run declarative policy test cases.
+    Policy(policy::PolicyArgs),
     /// Export the dependency graph, or the neighbourhood of one entity.
     Graph(impact::GraphArgs),
     /// Render the service catalog and knowledge base as a static site or as Markdown.
@@ -142,6 +145,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Impact(args) => impact::run_impact(&args),
         Command::Graph(args) => impact::run_graph(&args),
         Command::Gate(args) => gate::run_gate(&args),
+        Command::Policy(args) => policy::run_policy(&args),
         Command::Render(args) => render::run_render(&args),
         Command::Explain(args) => run_explain(&args),
     };
@@ -177,9 +181,8 @@ fn color(choice: ColorChoice) -> bool {
 }
 
 fn run_validate(args: &ValidateArgs) -> Result<i32, String> {
-    let (loaded, outcome) =
-        validate::run(&Request { path: &args.path, rev: args.rev.as_deref() }, today(args.today))
-            .map_err(|e| e.to_string())?;
+    let (loaded, outcome) = validate::run(&Request::new(&args.path, args.rev.as_deref()), today(args.today))
+        .map_err(|e| e.to_string())?;
     let (errors, warnings) = diag::count(&outcome.diagnostics);
     let summary = Summary {
         files: loaded.file_count,

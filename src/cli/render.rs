@@ -51,8 +51,8 @@ pub fn run_render(args: &RenderArgs) -> Result<i32, String> {
         None => BTreeMap::new(),
     };
     let today = super::today(args.today);
-    let (loaded, mut outcome) = validate::run(&Request { path: &args.path, rev: args.rev.as_deref() }, today)
-        .map_err(|e| e.to_string())?;
+    let (loaded, mut outcome) =
+        validate::run(&Request::new(&args.path, args.rev.as_deref()), today).map_err(|e| e.to_string())?;
     // Pages show where each entity is defined relative to the repository root.
     for entity in &mut outcome.entities {
         if let Some(rest) = entity.origin.file.strip_prefix(loaded.prefix.as_str()) {

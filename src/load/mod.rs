@@ -6,7 +6,9 @@
 //! ([`Loaded::resolve`]). It does not check documents against schemas or each other: that is
 //! `crate::validate`.
 
+mod cases;
 mod document;
+mod patch;
 mod source;
 pub mod yaml;
 
@@ -21,7 +23,9 @@ use serde_json::Value;
 use crate::diag::{Code, Diagnostic, Location};
 use crate::model::{Config, Kind};
 
+pub use cases::{find_policy_tests, read_case_input, read_policy_test, CaseFile, CASE_FILE};
 pub use document::{front_matter, FrontMatter};
+pub use patch::{apply_patch, PatchError};
 use source::{Contents, Filter, Source};
 
 /// The configuration file at the repository root.
@@ -59,7 +63,20 @@ pub struct Request<'a> {
     pub path: &'a Path,
     /// Read this git revision instead of the files on disk.
     pub rev: Option<&'a str>,
+    /// Files that replace (or, when `None`, remove) the tree's own, by path relative to the
+    /// root: a proposed change that exists only in memory (`cairn policy test`).
+    pub changes: Option<&'a Changes>,
 }
+
+impl<'a> Request<'a> {
+    /// The files under `path` on disk, or at revision `rev` of its repository.
+    pub fn new(path: &'a Path, rev: Option<&'a str>) -> Request<'a> {
+        Request { path, rev, changes: None }
+    }
+}
+
+/// Replacement contents by path relative to the root; `None` removes the file.
+pub type Changes = BTreeMap<String, Option<Arc<[u8]>>>;
 
 /// A cairn document (its apiVersion is `cairn/v1` and its kind is known), not yet checked
 /// against its schema.
@@ -213,11 +230,20 @@ where
         Some(rev) => Source::revision(request.path, rev)?,
         None => Source::dir(request.path)?,
     };
+    let no_changes = Changes::new();
+    let changes = request.changes.unwrap_or(&no_changes);
     let mut loaded = Loaded { prefix: source.prefix().to_owned(), ..Loaded::default() };
 
     // The configuration first: it sets the bounds and globs for everything else.
     let limits_probe = DEFAULT_MAX_FILE_SIZE;
-    if let Some((file, contents)) = source.read_root_file(CONFIG_FILE, limits_probe) {
+    let config_file = match changes.get(CONFIG_FILE) {
+        Some(Some(bytes)) => {
+            Some((format!("{}{CONFIG_FILE}", source.prefix()).into(), Contents::Bytes(bytes.to_vec())))
+        }
+        Some(None) => None,
+        None => source.read_root_file(CONFIG_FILE, limits_probe),
+    };
+    if let Some((file, contents)) = config_file {
         let (parsed, text) = parse_file(&file, contents, limits_probe, &yaml::Limits::default());
         loaded.diagnostics.extend(parsed.diagnostics);
         if let Some(text) = text {
@@ -247,7 +273,10 @@ where
         .or_else(|_| Filter::new(&[], &[]))
         .map_err(|(_, _, e)| LoadError::Git(e))?;
 
-    let (candidates, links) = source.list(&filter)?;
+    let (mut candidates, mut links) = source.list(&filter)?;
+    if !changes.is_empty() {
+        source::overlay(&mut candidates, &mut links, changes, source.prefix(), &filter);
+    }
     for link in links {
         loaded.diagnostics.push(Diagnostic::new(
             Code::SymlinkOutsideRepository,
@@ -486,6 +515,19 @@ fn parse_file(
         FileText { text: text.clone(), yaml: 0..text.len(), line_offset: 0 }
     };
     (out, Some(file_text))
+}
+
+/// The contents of the file at `relative` (`/`-separated) in the tree `request` names (its
+/// `changes` aside), or `None` when there is no such regular file or it cannot be read.
+pub fn read_file(request: &Request, relative: &str) -> Result<Option<Vec<u8>>, LoadError> {
+    let source = match request.rev {
+        Some(rev) => Source::revision(request.path, rev)?,
+        None => Source::dir(request.path)?,
+    };
+    Ok(match source.read_relative(relative, DEFAULT_MAX_FILE_SIZE) {
+        Some(Contents::Bytes(bytes)) => Some(bytes),
+        _ => None,
+    })
 }
 
 /// The full commit id that `rev` names in the repository around `path` (for matching reviews to

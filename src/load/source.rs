@@ -23,6 +23,7 @@ impl Candidate {
     pub fn read_from_disk(&self, max: u64) -> Contents {
         match &self.location {
             Place::Disk(path) => read_disk(path, self.size, max),
+            Place::Memory(bytes) => read_memory(bytes, max),
             Place::Blob(_) => Contents::Unreadable("not on disk".into()),
         }
     }
@@ -31,7 +32,7 @@ impl Candidate {
     pub fn blob(&self) -> Option<Oid> {
         match self.location {
             Place::Blob(id) => Some(id),
-            Place::Disk(_) => None,
+            Place::Disk(_) | Place::Memory(_) => None,
         }
     }
 }
@@ -39,6 +40,8 @@ impl Candidate {
 enum Place {
     Disk(PathBuf),
     Blob(Oid),
+    /// A proposed change held in memory ([`super::Changes`]).
+    Memory(Arc<[u8]>),
 }
 
 /// A symbolic link whose target leaves the root.
@@ -84,23 +87,38 @@ impl Source {
     /// Reads one file at the root (e.g. `cairn.yaml`), if present.
     pub fn read_root_file(&self, name: &str, max: u64) -> Option<(Arc<str>, Contents)> {
         let shown: Arc<str> = format!("{}{name}", self.prefix()).into();
+        Some((shown, self.read_relative(name, max)?))
+    }
+
+    /// Reads the regular file at `relative` (`/`-separated, inside the root), if there is one;
+    /// never through a symbolic link.
+    pub fn read_relative(&self, relative: &str, max: u64) -> Option<Contents> {
+        if relative.split('/').any(|p| p.is_empty() || p == "." || p == "..") {
+            return None;
+        }
         match self {
             Source::Dir { root, .. } => {
-                let path = root.join(name);
+                let mut path = root.clone();
+                for part in relative.split('/') {
+                    path.push(part);
+                    if std::fs::symlink_metadata(&path).ok()?.file_type().is_symlink() {
+                        return None;
+                    }
+                }
                 let meta = std::fs::symlink_metadata(&path).ok()?;
                 if !meta.is_file() {
                     return None;
                 }
-                Some((shown, read_disk(&path, meta.len(), max)))
+                Some(read_disk(&path, meta.len(), max))
             }
             Source::Revision { repo, tree, .. } => {
                 let tree = repo.find_tree(*tree).ok()?;
-                let entry = tree.get_name(name)?;
+                let entry = tree.get_path(Path::new(relative)).ok()?;
                 if entry.kind() != Some(ObjectType::Blob) || entry.filemode() == 0o120000 {
                     return None;
                 }
                 let size = blob_size(repo, entry.id());
-                Some((shown, read_blob(repo, entry.id(), size, max)))
+                Some(read_blob(repo, entry.id(), size, max))
             }
         }
     }
@@ -204,9 +222,35 @@ impl Source {
         match (self, &file.location) {
             (Source::Revision { repo, .. }, Place::Blob(id)) => read_blob(repo, *id, file.size, max),
             (_, Place::Disk(path)) => read_disk(path, file.size, max),
+            (_, Place::Memory(bytes)) => read_memory(bytes, max),
             (Source::Dir { .. }, Place::Blob(_)) => Contents::Unreadable("not on disk".into()),
         }
     }
+}
+
+/// Lays `changes` over a listed tree: a changed file replaces the tree's (or a link of that
+/// name), a removed one disappears, a new one joins; the order stays by path.
+pub(crate) fn overlay(
+    files: &mut Vec<Candidate>,
+    links: &mut Vec<EscapingLink>,
+    changes: &super::Changes,
+    prefix: &str,
+    filter: &Filter,
+) {
+    let changed = |shown: &str| shown.strip_prefix(prefix).is_some_and(|r| changes.contains_key(r));
+    files.retain(|f| !changed(&f.path));
+    links.retain(|l| !changed(&l.path));
+    for (relative, contents) in changes {
+        let Some(bytes) = contents else { continue };
+        if filter.wants(relative) {
+            files.push(Candidate {
+                path: format!("{prefix}{relative}").into(),
+                size: bytes.len() as u64,
+                location: Place::Memory(bytes.clone()),
+            });
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
 }
 
 /// One entry of a directory walk: a file to read, a link leading out of the root, or nothing.
@@ -313,7 +357,7 @@ fn relative_to_workdir(repo: &Repository, path: &Path) -> Result<PathBuf, LoadEr
 }
 
 /// The root as shown before every path: `examples/acme/` for `examples/acme`, nothing for `.`.
-fn display_prefix(root: &Path) -> String {
+pub(crate) fn display_prefix(root: &Path) -> String {
     let mut parts = Vec::new();
     for c in root.components() {
         match c {
@@ -379,6 +423,13 @@ fn read_disk(path: &Path, size: u64, max: u64) -> Contents {
         Ok(bytes) if bytes.len() as u64 > max => Contents::TooLarge,
         Ok(bytes) => Contents::Bytes(bytes),
         Err(e) => Contents::Unreadable(e.to_string()),
+    }
+}
+
+fn read_memory(bytes: &[u8], max: u64) -> Contents {
+    match bytes.len() as u64 > max {
+        true => Contents::TooLarge,
+        false => Contents::Bytes(bytes.to_vec()),
     }
 }
 

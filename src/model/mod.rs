@@ -5,6 +5,7 @@
 //! (validation, graph, impact, policy, render) reads them. Fields are camelCase in YAML and
 //! unknown fields are errors.
 
+mod case;
 mod catalog;
 mod change;
 mod common;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use case::*;
 pub use catalog::*;
 pub use change::*;
 pub use common::*;

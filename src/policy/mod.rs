@@ -89,6 +89,7 @@
 //! earlier instant, once. An occurrence lasts `duration` of elapsed time (capped at 366 days).
 
 mod approvals;
+pub mod cases;
 mod context;
 mod coverage;
 mod lifecycle;

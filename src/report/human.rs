@@ -19,13 +19,7 @@ pub(super) fn write(
     sources: &dyn Sources,
     style: Style,
 ) -> io::Result<()> {
-    let renderer = if style.color { Renderer::styled() } else { Renderer::plain() };
-    let mut cache = Cache::new();
-    for d in diagnostics {
-        let rendered = render(&renderer, d, sources, &mut cache);
-        out.write_all(rendered.as_bytes())?;
-        out.write_all(b"\n\n")?;
-    }
+    findings(out, diagnostics, sources, style)?;
     let (word, severity, rest) = summary_line(summary);
     if style.color {
         let colour = match severity {
@@ -37,6 +31,23 @@ pub(super) fn write(
     } else {
         writeln!(out, "{word}: {rest}")
     }
+}
+
+/// The findings alone, each followed by a blank line, without the summary.
+pub(super) fn findings(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    sources: &dyn Sources,
+    style: Style,
+) -> io::Result<()> {
+    let renderer = if style.color { Renderer::styled() } else { Renderer::plain() };
+    let mut cache = Cache::new();
+    for d in diagnostics {
+        let rendered = render(&renderer, d, sources, &mut cache);
+        out.write_all(rendered.as_bytes())?;
+        out.write_all(b"\n\n")?;
+    }
+    Ok(())
 }
 
 /// The annotations of one snippet: one file, the primary span first if it is in this file.

@@ -52,24 +52,27 @@ struct JsonLabel<'a> {
 }
 
 pub(super) fn write(out: &mut dyn Write, diagnostics: &[Diagnostic], summary: &Summary) -> io::Result<()> {
-    let output = Output {
-        diagnostics: diagnostics
-            .iter()
-            .map(|d| JsonDiagnostic {
-                code: d.code.name(),
-                severity: d.severity,
-                message: &d.message,
-                location: JsonLocation::new(&d.primary),
-                labels: d
-                    .labels
-                    .iter()
-                    .map(|l| JsonLabel { message: &l.message, location: JsonLocation::new(&l.location) })
-                    .collect(),
-                notes: &d.notes,
-            })
-            .collect(),
-        summary,
-    };
+    let output = Output { diagnostics: diagnostics.iter().map(json_diagnostic).collect(), summary };
     serde_json::to_writer_pretty(&mut *out, &output)?;
     out.write_all(b"\n")
+}
+
+/// Diagnostics as the objects of `{"diagnostics": [...]}`, for reports that embed them.
+pub(super) fn diagnostic_values(diagnostics: &[Diagnostic]) -> Vec<serde_json::Value> {
+    diagnostics.iter().filter_map(|d| serde_json::to_value(json_diagnostic(d)).ok()).collect()
+}
+
+fn json_diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
+    JsonDiagnostic {
+        code: d.code.name(),
+        severity: d.severity,
+        message: &d.message,
+        location: JsonLocation::new(&d.primary),
+        labels: d
+            .labels
+            .iter()
+            .map(|l| JsonLabel { message: &l.message, location: JsonLocation::new(&l.location) })
+            .collect(),
+        notes: &d.notes,
+    }
 }

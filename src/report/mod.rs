@@ -21,6 +21,7 @@
 //! Spans are used as given by the machine formats; only `human` needs the file text, and it
 //! clamps spans that do not fit the text rather than failing.
 
+pub mod cases;
 pub mod gate;
 mod github;
 mod gitlab;

@@ -25,6 +25,8 @@ pub const ENTITY_FILE: &str = "entity.schema.json";
 /// File name of the schema of `cairn.yaml`.
 pub const CONFIG_FILE: &str = "cairn-config.schema.json";
 /// File name of the catalogue.
+/// The file name of the policy test case schema.
+pub const POLICY_TEST_FILE: &str = "policy-test.schema.json";
 pub const CATALOG_FILE: &str = "catalog.json";
 
 /// Whether a kind's document must have a `spec` (kinds whose spec fields are all optional may
@@ -81,9 +83,18 @@ pub fn entity_schema() -> Value {
 
 /// The schema of `cairn.yaml`.
 pub fn config_schema() -> Value {
+    standalone::<Config>("cairn.yaml")
+}
+
+/// The schema of a `cairn policy test` case file.
+pub fn policy_test_schema() -> Value {
+    standalone::<crate::model::PolicyTest>("cairn policy test case")
+}
+
+fn standalone<T: schemars::JsonSchema>(title: &str) -> Value {
     let mut generator = generator();
-    let root = generator.root_schema_for::<Config>();
-    let mut schema = json!({"$schema": DRAFT, "title": "cairn.yaml"});
+    let root = generator.root_schema_for::<T>();
+    let mut schema = json!({"$schema": DRAFT, "title": title});
     merge(&mut schema, root.to_value());
     if let Some(defs) = schema.get_mut("$defs").and_then(Value::as_object_mut) {
         let taken = std::mem::take(defs);
@@ -106,6 +117,12 @@ pub fn catalog(base_url: &str) -> Value {
             "description": "cairn repository configuration",
             "fileMatch": ["cairn.yaml"],
             "url": format!("{base}{CONFIG_FILE}"),
+        }),
+        json!({
+            "name": "cairn policy test",
+            "description": "A `cairn policy test` case: a proposed change, its reviews and the expected verdict",
+            "fileMatch": ["case.yaml", "*.case.yaml"],
+            "url": format!("{base}{POLICY_TEST_FILE}"),
         }),
         json!({
             "name": "cairn entity",
@@ -131,6 +148,7 @@ pub fn files(base_url: &str) -> Vec<(String, String)> {
         Kind::ALL.iter().map(|&k| (file_name(k), pretty(&kind_schema(k)))).collect();
     out.push((ENTITY_FILE.to_owned(), pretty(&entity_schema())));
     out.push((CONFIG_FILE.to_owned(), pretty(&config_schema())));
+    out.push((POLICY_TEST_FILE.to_owned(), pretty(&policy_test_schema())));
     out.push((CATALOG_FILE.to_owned(), pretty(&catalog(base_url))));
     out
 }
@@ -139,6 +157,7 @@ pub fn files(base_url: &str) -> Vec<(String, String)> {
 pub struct Validators {
     kinds: Vec<(Value, jsonschema::Validator)>,
     config: (Value, jsonschema::Validator),
+    policy_test: OnceLock<(Value, jsonschema::Validator)>,
 }
 
 impl Validators {
@@ -148,6 +167,7 @@ impl Validators {
         CELL.get_or_init(|| Validators {
             kinds: Kind::ALL.iter().map(|&k| compiled(kind_schema(k))).collect(),
             config: compiled(config_schema()),
+            policy_test: OnceLock::new(),
         })
     }
 
@@ -161,6 +181,13 @@ impl Validators {
     /// The schema of `cairn.yaml` and its compiled validator.
     pub fn config(&self) -> (&Value, &jsonschema::Validator) {
         (&self.config.0, &self.config.1)
+    }
+
+    /// The schema of policy test cases and its compiled validator (compiled when first asked:
+    /// only `cairn policy test` reads cases).
+    pub fn policy_test(&self) -> (&Value, &jsonschema::Validator) {
+        let (schema, validator) = self.policy_test.get_or_init(|| compiled(policy_test_schema()));
+        (schema, validator)
     }
 }
 

@@ -104,6 +104,15 @@ pub fn check_config(raw: &RawConfig) -> Vec<Diagnostic> {
     out
 }
 
+/// Checks a policy test case (`cairn policy test`) against its schema.
+pub fn check_policy_test(file: &Arc<str>, value: &Value) -> Vec<Diagnostic> {
+    let (schema, validator) = Validators::get().policy_test();
+    if validator.is_valid(value) {
+        return Vec::new();
+    }
+    schema_diagnostics(schema, validator, value, &Place { file: file.clone(), doc: 0 })
+}
+
 struct Place {
     file: Arc<str>,
     doc: u32,
