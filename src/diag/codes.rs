@@ -95,6 +95,11 @@ codes! {
     DuplicatePolicy "duplicate-policy" Error "the repository holds more than one policy";
     MissingPolicy "missing-policy" Warning "the repository holds no policy";
     PolicyLocation "policy-location" Error "the policy is not in the file cairn.yaml names";
+    PolicyApprovalUnsatisfiable "policy-approval-unsatisfiable" Error "an approval rule asks a team for more approvals than it has members";
+    PolicyRuleName "policy-rule-name" Error "two approval rules share a name, or one takes the name of a gate rule";
+    PolicyInvalidPattern "policy-invalid-pattern" Error "a standard change's class pattern is not a glob";
+    PolicyUnreachableRule "policy-unreachable-rule" Warning "a risk rule comes after a rule that matches every change";
+    PolicyNoFallbackRisk "policy-no-fallback-risk" Warning "no risk rule matches every change";
     FormChoiceWithoutOptions "form-choice-without-options" Error "a choice field of a request form has no options";
     // Hygiene warnings
     KbExpired "kb-expired" Warning "a knowledge article is past its validTo date";

@@ -90,6 +90,13 @@ pub struct RiskCondition {
     pub impacted_services: Option<AtLeast>,
 }
 
+impl RiskCondition {
+    /// Whether the condition sets nothing, and so matches every change.
+    pub fn is_empty(&self) -> bool {
+        self.change_type.is_none() && self.impacted_tier.is_none() && self.impacted_services.is_none()
+    }
+}
+
 /// A lower bound on a count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -12,6 +12,7 @@ mod hygiene;
 pub mod index;
 mod names;
 mod policy;
+mod policy_rules;
 pub mod refs;
 mod sla;
 mod time;
@@ -46,7 +47,7 @@ pub fn check(input: &RuleInput) -> Vec<Diagnostic> {
     // The rules are independent: run them on every core. Each writes its own list, and the
     // lists are joined in a fixed order, so the result does not depend on the thread count.
     type Rule = fn(&Context, &mut Vec<Diagnostic>);
-    const RULES: [Rule; 10] = [
+    const RULES: [Rule; 11] = [
         names::check,
         refs::check,
         cycles::check,
@@ -55,6 +56,7 @@ pub fn check(input: &RuleInput) -> Vec<Diagnostic> {
         time::check,
         changes::check,
         policy::check,
+        policy_rules::check,
         catalog::check,
         hygiene::check,
     ];
