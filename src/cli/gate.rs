@@ -8,8 +8,11 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset};
 
 use super::OutputFormat;
+use crate::impact::{ChangeKind, Impact};
 use crate::load;
+use crate::model::{Entity, EntityRef, Kind};
 use crate::policy::{self, Decision, GateInput, Review};
+use crate::report::gate::Anchor;
 use crate::report::{self, Format};
 
 #[derive(Debug, clap::Args)]
@@ -95,10 +98,39 @@ pub fn run_gate(args: &GateArgs) -> Result<i32, String> {
     let format = Format::from(args.format);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = report::gate::write_verdict(&mut out, format, &verdict).and_then(|_| out.flush());
+    let anchors = anchors(&head_entities, &base_entities, &impact);
+    let written = report::gate::write_verdict(&mut out, format, &verdict, &anchors).and_then(|_| out.flush());
     super::output_written(written)?;
     if format == Format::Github {
         super::write_step_summary(&report::gate::step_summary(&verdict))?;
     }
     Ok(i32::from(verdict.verdict == Decision::Block))
+}
+
+/// Where `--format github` shows failing rules: the change requests the diff adds or modifies,
+/// or, when there are none, the services and CIs it changes (what needs a change request).
+fn anchors(head: &[Entity], base: &[Entity], impact: &Impact) -> Vec<Anchor> {
+    let at = |reference: &EntityRef| {
+        head.iter()
+            .chain(base)
+            .find(|e| e.reference() == *reference)
+            .map(|e| Anchor { file: e.origin.file.to_string(), line: e.origin.line })
+    };
+    let pick = |kinds: &[Kind]| -> Vec<Anchor> {
+        let mut found: Vec<Anchor> = impact
+            .changed
+            .iter()
+            .filter(|c| kinds.contains(&c.reference.kind) && c.change != ChangeKind::Removed)
+            .filter_map(|c| at(&c.reference))
+            .collect();
+        found.sort();
+        found.dedup();
+        found
+    };
+    let requests = pick(&[Kind::ChangeRequest]);
+    if requests.is_empty() {
+        pick(&[Kind::Service, Kind::ConfigurationItem])
+    } else {
+        requests
+    }
 }

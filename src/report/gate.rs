@@ -10,8 +10,25 @@ use crate::policy::{Decision, Status, Verdict};
 /// First line of the Markdown verdict, so CI can find and update its own comment.
 pub const MARKER: &str = "<!-- cairn-gate -->";
 
+/// A place in the head tree a failing rule is shown at by `--format github`: the file (and the
+/// line its document starts on) of a change request in the diff.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Anchor {
+    pub file: String,
+    pub line: u32,
+}
+
+/// At most this many annotations per failing rule (GitHub shows ten per step anyway).
+const MAX_ANCHORS: usize = 10;
+
 /// Writes `verdict` in `format`; `sarif` and `gitlab` are [`io::ErrorKind::Unsupported`].
-pub fn write_verdict(out: &mut dyn Write, format: Format, verdict: &Verdict) -> io::Result<()> {
+/// `github` annotates each failing rule on every `anchor` (or without a file when there is none).
+pub fn write_verdict(
+    out: &mut dyn Write,
+    format: Format,
+    verdict: &Verdict,
+    anchors: &[Anchor],
+) -> io::Result<()> {
     let text = match format {
         Format::Json => {
             let mut text = serde_json::to_string_pretty(verdict).map_err(io::Error::other)?;
@@ -20,7 +37,7 @@ pub fn write_verdict(out: &mut dyn Write, format: Format, verdict: &Verdict) -> 
         }
         Format::Human => human(verdict),
         Format::Markdown => markdown(verdict),
-        Format::Github => github(verdict),
+        Format::Github => github(verdict, anchors),
         Format::Sarif | Format::Gitlab => {
             return Err(io::Error::new(
                 io::ErrorKind::Unsupported,
@@ -117,7 +134,7 @@ fn markdown(verdict: &Verdict) -> String {
     out
 }
 
-fn github(verdict: &Verdict) -> String {
+fn github(verdict: &Verdict, anchors: &[Anchor]) -> String {
     let mut out = String::new();
     for rule in verdict.rules.iter().filter(|r| r.status == Status::Fail) {
         let mut message = rule.reason.clone();
@@ -127,7 +144,19 @@ fn github(verdict: &Verdict) -> String {
         if !rule.eligible.is_empty() {
             message.push_str(&format!("\ncan approve: {}", rule.eligible.join(", ")));
         }
-        let _ = writeln!(out, "::error title=cairn gate%3A {}::{}", property(&rule.name), data(&message));
+        if anchors.is_empty() {
+            let _ = writeln!(out, "::error title=cairn gate%3A {}::{}", property(&rule.name), data(&message));
+        }
+        for anchor in anchors.iter().take(MAX_ANCHORS) {
+            let _ = writeln!(
+                out,
+                "::error file={},line={},title=cairn gate%3A {}::{}",
+                property(&anchor.file),
+                anchor.line,
+                property(&rule.name),
+                data(&message)
+            );
+        }
     }
     let _ = writeln!(out, "cairn gate: {} (risk: {})", decision(verdict), risk(verdict));
     out
