@@ -418,3 +418,46 @@ fn no_policy_or_no_applicable_rule_fails_closed() {
     let (code, verdict) = gate(dir.path(), "HEAD~1", MONDAY, "wendy", None);
     assert_eq!((code, status(&verdict, "no-rule-applied")), (1, "fail"), "{verdict:#}");
 }
+
+#[test]
+fn a_branch_made_before_a_policy_change_is_held_to_the_current_policy() {
+    let dir = clinic();
+    git(dir.path(), &["checkout", "-q", "-b", "feature"]);
+    edit(dir.path(), "cmdb.yaml", "image: portal:3.1", "image: portal:3.2");
+    let (path, text) = request("chg-18", "normal", "ci:portal-web", Some(SUNDAY), "");
+    write(dir.path(), &[(&path, &text)]);
+    let head = commit(dir.path(), "portal 3.2");
+    git(dir.path(), &["checkout", "-q", "main"]);
+    edit(
+        dir.path(),
+        "policy.yaml",
+        "  standardChanges:",
+        "    - name: security-always\n      require: {team: team:security}\n  standardChanges:",
+    );
+    commit(dir.path(), "security reviews everything now");
+    git(dir.path(), &["checkout", "-q", "feature"]);
+    let file = reviews(dir.path(), &[("will", "APPROVED", &head)]);
+    let args = [
+        "gate",
+        "--base",
+        "main...feature",
+        "--head",
+        "feature",
+        "--now",
+        MONDAY,
+        "--author",
+        "wendy",
+        "--reviews",
+        &file,
+    ];
+    // From the merge base alone, the old policy would let it through.
+    let (code, verdict) = json(dir.path(), &args);
+    assert_eq!(code, 0, "{verdict:#}");
+    // With the policy read from the target branch's tip, the new rule applies; the diff is
+    // still the pull request's own (main's policy change is not part of it).
+    let mut with_policy = args.to_vec();
+    with_policy.extend_from_slice(&["--policy-rev", "main"]);
+    let (code, verdict) = json(dir.path(), &with_policy);
+    assert_eq!((code, status(&verdict, "security-always")), (1, "fail"), "{verdict:#}");
+    assert_eq!(status(&verdict, "policy-owners"), "skipped", "{verdict:#}");
+}

@@ -24,6 +24,12 @@ pub struct GateArgs {
     /// event's `pull_request.base.sha`.
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
+    /// Read the policy, the teams and the windows from this revision instead of the base: the
+    /// target branch's tip, when the diff is taken from the merge base (`--base main...HEAD
+    /// --policy-rev main`), so a pull request that branched before a policy change is still held
+    /// to the current policy.
+    #[arg(long, value_name = "REV")]
+    pub policy_rev: Option<String>,
     /// The head revision. Default: the event's `pull_request.head.sha`.
     #[arg(long, value_name = "REV")]
     pub head: Option<String>,
@@ -85,8 +91,16 @@ pub fn run_gate(args: &GateArgs) -> Result<i32, String> {
     let now = args.now.unwrap_or_else(|| chrono::Local::now().fixed_offset());
 
     let (base_entities, head_entities, impact) = super::impact::compare(&args.path, &base, Some(&head))?;
+    let governed;
+    let gate_base: &[Entity] = match &args.policy_rev {
+        Some(rev) => {
+            governed = governed_by(&base_entities, &args.path, rev)?;
+            &governed
+        }
+        None => &base_entities,
+    };
     let verdict = policy::evaluate(&GateInput {
-        base: &base_entities,
+        base: gate_base,
         head: &head_entities,
         impact: &impact,
         reviews: &reviews,
@@ -133,4 +147,14 @@ fn anchors(head: &[Entity], base: &[Entity], impact: &Impact) -> Vec<Anchor> {
     } else {
         requests
     }
+}
+
+/// The base with its policy, teams and windows taken from `rev` instead.
+fn governed_by(base: &[Entity], path: &std::path::Path, rev: &str) -> Result<Vec<Entity>, String> {
+    let governs = |e: &Entity| matches!(e.kind(), Kind::Policy | Kind::Team | Kind::Window);
+    let (_, typed) = crate::validate::load(&crate::load::Request::new(path, Some(rev)), None)
+        .map_err(|e| e.to_string())?;
+    let mut out: Vec<Entity> = base.iter().filter(|e| !governs(e)).cloned().collect();
+    out.extend(crate::validate::entities(typed).into_iter().filter(governs));
+    Ok(out)
 }
