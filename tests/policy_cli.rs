@@ -188,3 +188,16 @@ fn policy_check_shows_the_policys_findings_only() {
     assert_eq!(codes(&report), ["policy-unreachable-rule", "policy-approval-unsatisfiable"], "{report:#}");
     assert_eq!(cairn(dir.path(), &["validate", "org"]).status.code(), Some(1));
 }
+
+#[test]
+fn a_head_tree_that_does_not_validate_makes_the_case_invalid() {
+    let case = "files:\n  site.yaml: |\n    apiVersion: cairn/v1\n    kind: Service\n    metadata: {name: site}\n    spec: {owner: web, tier: 9, components: [site-app]}\nnow: 2026-04-30T12:00:00Z\nexpect: {verdict: block}\n";
+    let dir = setup(&[("broken-head.yaml", case)]);
+    let (code, out) = run(dir.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("INVALID broken-head"), "{out}");
+    // The finding points into the file the case wrote, with its text.
+    assert!(out.contains("--> org/site.yaml:4:"), "{out}");
+    assert!(out.contains("tier: 9"), "{out}");
+    assert!(out.contains("in the case's head tree"), "{out}");
+}

@@ -234,24 +234,40 @@ fn run_case(case: &CaseFile, args: &TestArgs) -> (CaseReport, Loaded) {
         }
     };
     report.description = test.description.clone();
+    let mut loaded = loaded;
     match run_test_case(case, &test, args) {
         Ok(verdict) => {
             report.mismatches = cases::mismatches(&test.expect, &verdict);
             report.status = if report.mismatches.is_empty() { CaseStatus::Pass } else { CaseStatus::Fail };
             report.verdict = Some(verdict);
         }
-        Err(diagnostics) => report.diagnostics = diagnostics,
+        Err(CaseError::Case(diagnostics)) => report.diagnostics = diagnostics,
+        Err(CaseError::Tree(diagnostics, tree)) => {
+            report.diagnostics = diagnostics;
+            loaded.files.extend(tree.files);
+        }
     }
     finish(report, loaded)
 }
 
+/// Why a case could not be run.
+enum CaseError {
+    /// Findings in the case file.
+    Case(Vec<Diagnostic>),
+    /// Errors in a tree the case built, with that tree's texts to show them.
+    Tree(Vec<Diagnostic>, Box<Loaded>),
+}
+
+impl From<Vec<Diagnostic>> for CaseError {
+    fn from(diagnostics: Vec<Diagnostic>) -> CaseError {
+        CaseError::Case(diagnostics)
+    }
+}
+
 /// Builds the case's two trees and reviews and asks the gate; a problem with the case's inputs
-/// is a finding at the field that names them.
-fn run_test_case(
-    case: &CaseFile,
-    test: &PolicyTest,
-    args: &TestArgs,
-) -> Result<policy::Verdict, Vec<Diagnostic>> {
+/// is a finding at the field that names them, and a tree that does not validate is shown with
+/// its errors (the gate would not see the documents at fault).
+fn run_test_case(case: &CaseFile, test: &PolicyTest, args: &TestArgs) -> Result<policy::Verdict, CaseError> {
     let at = |pointer: &str, code: Code, message: String| {
         vec![Diagnostic::new(code, message, Location::pointer(case.shown.clone(), 0, pointer, Part::Value))]
     };
@@ -263,12 +279,12 @@ fn run_test_case(
         )
     })?;
     if test.head.is_some() && (test.patch.is_some() || !test.files.is_empty()) {
-        return Err(at(
+        return Err(CaseError::Case(at(
             "/head",
             Code::InvalidValue,
             "`head` is the whole tree of the pull request: it cannot be combined with `patch` or `files`"
                 .into(),
-        ));
+        )));
     }
     let dir = case.dir();
     let base_path: PathBuf = test.base.as_deref().map_or_else(|| args.repo.clone(), |b| dir.join(b));
@@ -276,7 +292,7 @@ fn run_test_case(
     let base = Request::new(&base_path, base_rev);
     if let Err(e) = load::read_file(&base, "cairn.yaml") {
         let pointer = if test.base.is_some() { "/base" } else { "" };
-        return Err(at(pointer, Code::IoError, format!("cannot read the base tree: {e}")));
+        return Err(at(pointer, Code::IoError, format!("cannot read the base tree: {e}")).into());
     }
 
     let mut changes = Changes::new();
@@ -289,11 +305,11 @@ fn run_test_case(
     for (path, contents) in &test.files {
         if !inside(path) {
             let pointer = format!("/files/{}", path.replace('~', "~0").replace('/', "~1"));
-            return Err(vec![Diagnostic::new(
+            return Err(CaseError::Case(vec![Diagnostic::new(
                 Code::InvalidValue,
                 format!("`{path}` is not a path inside the tree (relative, no `..`)"),
                 Location::pointer(case.shown.clone(), 0, pointer, Part::Key),
-            )]);
+            )]));
         }
         changes.insert(path.clone(), contents.as_ref().map(|c| Arc::from(c.as_bytes())));
     }
@@ -317,6 +333,19 @@ fn run_test_case(
         at("/reviews", Code::InvalidValue, format!("the reviews are not GitHub reviews: {e}"))
     })?;
 
+    for (tree, which) in [(&base, "base"), (&head, "head")] {
+        let (loaded, outcome) =
+            validate::run(tree, now.date_naive()).map_err(|e| at("", Code::IoError, e.to_string()))?;
+        let errors: Vec<Diagnostic> = outcome
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == diag::Severity::Error)
+            .map(|d| d.with_note(format!("in the case's {which} tree ({} {})", case.name, tree_name(which))))
+            .collect();
+        if !errors.is_empty() {
+            return Err(CaseError::Tree(errors, Box::new(loaded)));
+        }
+    }
     let (base_entities, head_entities, impact) = super::impact::compare_trees(&base, &head).map_err(|e| {
         let pointer = if test.head.is_some() { "/head" } else { "" };
         at(pointer, Code::IoError, format!("cannot read the trees: {e}"))
@@ -330,6 +359,13 @@ fn run_test_case(
         head_sha: Some(CASE_HEAD),
         now,
     }))
+}
+
+fn tree_name(which: &str) -> &'static str {
+    match which {
+        "base" => "the tree the pull request starts from",
+        _ => "the pull request's tree",
+    }
 }
 
 /// Relative, `/`-separated, without `.`, `..`, `.git` or empty segments.
