@@ -9,6 +9,7 @@ use chrono::{DateTime, FixedOffset};
 
 use super::OutputFormat;
 use crate::load;
+use crate::model::Entity;
 use crate::policy::{self, Decision, GateInput, Review};
 use crate::report::{self, Format};
 
@@ -81,11 +82,13 @@ pub fn run_gate(args: &GateArgs) -> Result<i32, String> {
     let head_sha = load::commit_id(&args.path, &head).map_err(|e| e.to_string())?;
     let now = args.now.unwrap_or_else(|| chrono::Local::now().fixed_offset());
 
-    let (base_entities, head_entities, impact) = super::impact::compare(&args.path, &base, Some(&head))?;
+    let compared = super::impact::compare(&args.path, &base, Some(&head))?;
+    let base_entities: Vec<&Entity> = compared.base.iter().map(AsRef::as_ref).collect();
+    let head_entities: Vec<&Entity> = compared.head.iter().map(AsRef::as_ref).collect();
     let verdict = policy::evaluate(&GateInput {
         base: &base_entities,
         head: &head_entities,
-        impact: &impact,
+        impact: &compared.impact,
         reviews: &reviews,
         author: author.as_deref(),
         head_sha: Some(&head_sha),

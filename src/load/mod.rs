@@ -154,7 +154,8 @@ impl<T> Default for ParseCache<T> {
 
 impl<T> ParseCache<T> {
     /// From now on, a hit takes the entry out of the cache instead of copying it: for the last
-    /// tree read, so what both trees share is held twice, not three times.
+    /// tree read, so the cache keeps no copy of its own of what both trees share (outputs that
+    /// share their contents, such as `Arc`s, are then held once).
     pub fn consume_on_hit(&self) {
         self.consume.store(true, std::sync::atomic::Ordering::Relaxed);
     }
