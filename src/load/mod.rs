@@ -288,9 +288,13 @@ where
 
     let run = |path: &Arc<str>, contents: Contents| -> Processed<T> {
         let (file, text) = parse_file(path, contents, max_size, &limits);
+        // Not collected in place: that would keep the documents' larger, half-empty allocation
+        // for as long as the parse cache holds the outputs.
+        let mut outputs = Vec::with_capacity(file.documents.len());
+        outputs.extend(file.documents.into_iter().map(process));
         Processed {
             path: file.path,
-            outputs: file.documents.into_iter().map(process).collect(),
+            outputs,
             diagnostics: file.diagnostics,
             text,
         }
