@@ -292,12 +292,7 @@ where
         // for as long as the parse cache holds the outputs.
         let mut outputs = Vec::with_capacity(file.documents.len());
         outputs.extend(file.documents.into_iter().map(process));
-        Processed {
-            path: file.path,
-            outputs,
-            diagnostics: file.diagnostics,
-            text,
-        }
+        Processed { path: file.path, outputs, diagnostics: file.diagnostics, text }
     };
     let parsed: Vec<(Processed<T>, Option<git2::Oid>)> = candidates
         .par_iter()

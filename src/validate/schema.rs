@@ -72,7 +72,8 @@ pub fn check_document_shared(doc: RawDocument) -> SharedChecked {
 
 /// Sorts checked documents into entities and failures.
 pub fn collect(results: Vec<Checked>) -> Typed {
-    let mut typed = Typed::default();
+    let entities = Vec::with_capacity(results.iter().filter(|r| r.is_ok()).count());
+    let mut typed = Typed { entities, ..Typed::default() };
     for result in results {
         match result {
             Ok(entity) => typed.entities.push(entity),
