@@ -37,7 +37,7 @@ pub struct Metadata {
 
 /// A map kept as a vector sorted by key. An entity's few labels or attributes then cost one
 /// allocation of their exact size instead of a B-tree node (over 500 bytes even for one entry),
-/// which matters with 100,000 entities held twice. It reads, writes and describes its schema
+/// which adds up over 100,000 entities. It reads, writes and describes its schema
 /// exactly as a `BTreeMap` does: keys in order, the last of duplicate keys wins.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SortedMap<K, V>(Vec<(K, V)>);
