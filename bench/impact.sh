@@ -18,8 +18,9 @@ REPORT=$ROOT/docs/benchmarks-impact.md
 
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 cargo build --release --quiet --bins
-CAIRN=$ROOT/target/release/cairn
-GEN=$ROOT/target/release/cairn-gen
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release
+CAIRN=$BIN/cairn
+GEN=$BIN/cairn-gen
 
 if [[ ! -d $REPO/.git ]]; then
     rm -rf "$REPO"
@@ -40,48 +41,75 @@ changed=$(git -C "$REPO" diff --name-only HEAD~1 HEAD | wc -l)
 files=$(git -C "$REPO" ls-files | wc -l)
 mb=$(du -sm --apparent-size --exclude=.git "$REPO" | cut -f1)
 
-# Runs a command RUNS times; prints "median_seconds max_rss_kb".
-measure() {
-    local times=() rss=0 t m
-    for _ in $(seq "$RUNS"); do
-        /usr/bin/time -f '%e %M' -o "$OUT/impact-time.txt" "$@" >/dev/null 2>"$OUT/impact-stderr.txt"
-        read -r t m < <(tail -n 1 "$OUT/impact-time.txt")
-        times+=("$t")
-        if (( m > rss )); then rss=$m; fi
-    done
-    printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")" "$rss"
+# One run of a command: appends "wall_s max_rss_kb cpu_s" to $OUT/impact-NAME.runs.
+run_once() {
+    local name=$1
+    shift
+    /usr/bin/time -f '%e %M %U %S' -o "$OUT/impact-time.txt" "$@" >/dev/null 2>"$OUT/impact-stderr.txt"
+    tail -n 1 "$OUT/impact-time.txt" | awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' >>"$OUT/impact-$name.runs"
+}
+# Median wall seconds, largest peak RSS in KB and median CPU seconds of NAME's runs.
+summary() {
+    local f=$OUT/impact-$1.runs
+    printf '%s %s %s\n' "$(cut -d' ' -f1 "$f" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")" \
+        "$(cut -d' ' -f2 "$f" | sort -n | tail -n 1)" "$(cut -d' ' -f3 "$f" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")"
 }
 
-read -r v_time v_rss < <(measure "$CAIRN" validate "$REPO" --rev HEAD --format json)
-read -r i_time i_rss < <(measure "$CAIRN" impact "$REPO" --base HEAD~1 --head HEAD --format json)
+# The two commands take turns, so load from other work on the machine falls on both alike.
+rm -f "$OUT/impact-validate.runs" "$OUT/impact-impact.runs"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+for _ in $(seq "$RUNS"); do
+    run_once validate "$CAIRN" validate "$REPO" --rev HEAD --format json
+    run_once impact "$CAIRN" impact "$REPO" --base HEAD~1 --head HEAD --format json
+done
+read -r v_time v_rss v_cpu < <(summary validate)
+read -r i_time i_rss i_cpu < <(summary impact)
 "$CAIRN" impact "$REPO" --base HEAD~1 --head HEAD --format json > "$OUT/impact-$N.json"
 n_changed=$(python3 -c "import json;d=json.load(open('$OUT/impact-$N.json'));print(len(d['changed']), len(d['reached']))")
 ratio=$(python3 -c "print(f'{$i_time / $v_time:.2f}')")
+cpu_ratio=$(python3 -c "print(f'{$i_cpu / $v_cpu:.2f}')")
 mem_mb=$(( i_rss / 1024 ))
 
+# Notes written by hand below this marker in an earlier report are carried over.
+MARKER='<!-- Everything below this line is kept when bench/impact.sh rewrites this file. -->'
+KEPT=""
+if [[ -f $REPORT ]] && grep -qF "$MARKER" "$REPORT"; then
+    KEPT=$(awk -v m="$MARKER" 'found {print} $0 == m {found = 1}' "$REPORT")
+fi
 cat > "$REPORT" <<MD
 # Impact benchmark
 
 Written by \`bench/impact.sh $N $F\`; run it again to reproduce.
 
 - Date: $(date -u +%Y-%m-%dT%H:%MZ); cairn commit $(git -C "$ROOT" rev-parse --short HEAD)
-- Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) memory; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)
+- Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) memory; load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg)
 - Input: \`cairn-gen org --entities $N\` committed ($files files, $mb MB), then \`cairn-gen mutate --files $F\` committed: $changed files changed; impact found ${n_changed% *} changed entities and ${n_changed#* } reached.
-- Both sides are read from git objects. Wall time: median of $RUNS runs; memory: the largest peak RSS.
+- Both sides are read from git objects. The two commands ran in turns, $RUNS times each. Wall and
+  CPU time (user + system, all threads): medians; memory: the largest peak RSS (GNU time \`%M\`).
+  When the load average is not near 0, other work shares the cores and the CPU-time ratio is the
+  steadier one.
 
-| what | command | wall time | peak memory |
-|---|---|---|---|
-| validate the head | \`cairn validate DIR --rev HEAD --format json\` | ${v_time} s | $(( v_rss / 1024 )) MB |
-| impact base → head | \`cairn impact DIR --base HEAD~1 --head HEAD --format json\` | ${i_time} s | ${mem_mb} MB |
+| what | command | wall time | CPU time | peak memory |
+|---|---|---|---|---|
+| validate the head | \`cairn validate DIR --rev HEAD --format json\` | ${v_time} s | ${v_cpu} s | $(( v_rss / 1024 )) MB |
+| impact base → head | \`cairn impact DIR --base HEAD~1 --head HEAD --format json\` | ${i_time} s | ${i_cpu} s | ${mem_mb} MB |
 
 | ratio | value | target |
 |---|---|---|
-| impact / validate head | ${ratio}× | ≤ 1.5× |
+| impact / validate head, wall time | ${ratio}× | ≤ 1.5× |
+| impact / validate head, CPU time | ${cpu_ratio}× | |
 | impact peak memory | ${mem_mb} MB | < 1024 MB |
 
 Why impact costs little more than validating one tree: the head is parsed and checked once, and
 every file of the base whose blob id the head also has (wherever it lives) reuses that work
 through the parse cache; only entities named in changed files are compared field by field. The
 cross-file rules and positions that \`validate\` computes are skipped.
+
+Why it needs little more memory: an entity of a file both trees hold at the same path is one
+allocation that both trees' lists point to (\`Arc<Entity>\`), so the base adds only the entities
+of the files that differ.
+
+$MARKER
+${KEPT}
 MD
 cat "$REPORT"

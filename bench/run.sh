@@ -62,7 +62,7 @@ fi
 
 log "building release binaries"
 cargo build --release --bins --quiet
-BIN=$ROOT/target/release
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release
 CAIRN=$BIN/cairn
 GEN=$BIN/cairn-gen
 

@@ -146,6 +146,26 @@ fn moving_splitting_and_reformatting_files_is_no_change() {
 }
 
 #[test]
+fn a_moved_file_keeps_its_own_path_in_each_tree() {
+    // Two documents named ci:dup: the first written one is the entity. Moving b.yaml after
+    // c.yaml (same content, so both trees share its parse) makes c.yaml's the entity at head.
+    let dup = |class: &str| {
+        format!("apiVersion: cairn/v1\nkind: ConfigurationItem\nmetadata: {{name: dup}}\nspec: {{class: {class}, owner: platform}}\n")
+    };
+    let dir = org_repo();
+    write(dir.path(), &[("cmdb/b.yaml", &dup("k8s/node")), ("cmdb/c.yaml", &dup("k8s/cluster"))]);
+    commit(dir.path(), "duplicates");
+    git(dir.path(), &["mv", "cmdb/b.yaml", "cmdb/d.yaml"]);
+    write(dir.path(), &[("cmdb/c.yaml", &format!("# touched\n{}", dup("k8s/cluster")))]);
+    commit(dir.path(), "move b after c");
+    let report = impact(dir.path(), &["--base", "HEAD~1", "--head", "HEAD"]);
+    assert_eq!(refs(&report, "changed"), ["ci:dup"], "{report:#}");
+    assert_eq!(report["changed"][0]["file"], "cmdb/c.yaml");
+    assert_eq!(report["changed"][0]["fields"][0]["before"], "k8s/node");
+    assert_eq!(report["changed"][0]["fields"][0]["after"], "k8s/cluster");
+}
+
+#[test]
 fn a_removed_entity_still_referenced_is_reported() {
     let dir = org_repo();
     std::fs::remove_file(dir.path().join("cmdb/api.yaml")).unwrap();

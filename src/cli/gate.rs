@@ -90,19 +90,28 @@ pub fn run_gate(args: &GateArgs) -> Result<i32, String> {
     let head_sha = load::commit_id(&args.path, &head).map_err(|e| e.to_string())?;
     let now = args.now.unwrap_or_else(|| chrono::Local::now().fixed_offset());
 
-    let (base_entities, head_entities, impact) = super::impact::compare(&args.path, &base, Some(&head))?;
-    let governed;
-    let gate_base: &[Entity] = match &args.policy_rev {
+    let compared = super::impact::compare(&args.path, &base, Some(&head))?;
+    let base_entities: Vec<&Entity> = compared.base.iter().map(AsRef::as_ref).collect();
+    let head_entities: Vec<&Entity> = compared.head.iter().map(AsRef::as_ref).collect();
+    // With --policy-rev, the policy, teams and windows come from there instead of the base.
+    let governance;
+    let gate_base: Vec<&Entity> = match &args.policy_rev {
         Some(rev) => {
-            governed = governed_by(&base_entities, &args.path, rev)?;
-            &governed
+            governance = governance_at(&args.path, rev)?;
+            let governs = |e: &&Entity| governs(e);
+            base_entities
+                .iter()
+                .copied()
+                .filter(|e| !governs(e))
+                .chain(governance.iter().filter(governs))
+                .collect()
         }
-        None => &base_entities,
+        None => base_entities.clone(),
     };
     let verdict = policy::evaluate(&GateInput {
-        base: gate_base,
+        base: &gate_base,
         head: &head_entities,
-        impact: &impact,
+        impact: &compared.impact,
         reviews: &reviews,
         author: author.as_deref(),
         head_sha: Some(&head_sha),
@@ -112,7 +121,7 @@ pub fn run_gate(args: &GateArgs) -> Result<i32, String> {
     let format = Format::from(args.format);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let anchors = anchors(&head_entities, &base_entities, &impact);
+    let anchors = anchors(&head_entities, &base_entities, &compared.impact);
     let written = report::gate::write_verdict(&mut out, format, &verdict, &anchors).and_then(|_| out.flush());
     super::output_written(written)?;
     if format == Format::Github {
@@ -123,7 +132,7 @@ pub fn run_gate(args: &GateArgs) -> Result<i32, String> {
 
 /// Where `--format github` shows failing rules: the change requests the diff adds or modifies,
 /// or, when there are none, the services and CIs it changes (what needs a change request).
-fn anchors(head: &[Entity], base: &[Entity], impact: &Impact) -> Vec<Anchor> {
+fn anchors(head: &[&Entity], base: &[&Entity], impact: &Impact) -> Vec<Anchor> {
     let at = |reference: &EntityRef| {
         head.iter()
             .chain(base)
@@ -149,12 +158,14 @@ fn anchors(head: &[Entity], base: &[Entity], impact: &Impact) -> Vec<Anchor> {
     }
 }
 
-/// The base with its policy, teams and windows taken from `rev` instead.
-fn governed_by(base: &[Entity], path: &std::path::Path, rev: &str) -> Result<Vec<Entity>, String> {
-    let governs = |e: &Entity| matches!(e.kind(), Kind::Policy | Kind::Team | Kind::Window);
-    let (_, typed) = crate::validate::load(&crate::load::Request::new(path, Some(rev)), None)
-        .map_err(|e| e.to_string())?;
-    let mut out: Vec<Entity> = base.iter().filter(|e| !governs(e)).cloned().collect();
-    out.extend(crate::validate::entities(typed).into_iter().filter(governs));
-    Ok(out)
+/// What the gate reads only from the base (or `--policy-rev`).
+fn governs(entity: &Entity) -> bool {
+    matches!(entity.kind(), Kind::Policy | Kind::Team | Kind::Window)
+}
+
+/// The entities of the tree at `rev` (for its policy, teams and windows).
+fn governance_at(path: &std::path::Path, rev: &str) -> Result<Vec<Entity>, String> {
+    let (_, typed) =
+        crate::validate::load(&crate::load::Request::new(path, Some(rev))).map_err(|e| e.to_string())?;
+    Ok(crate::validate::entities(typed))
 }

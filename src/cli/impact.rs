@@ -69,31 +69,36 @@ pub fn run_impact(args: &ImpactArgs) -> Result<i32, String> {
         return run_what_if(args);
     }
     let base_rev = args.base.as_deref().unwrap_or("HEAD");
-    let (base_entities, head_entities, result) = compare(&args.path, base_rev, args.head.as_deref())?;
+    let compared = compare(&args.path, base_rev, args.head.as_deref())?;
     let head_label = args.head.as_deref().unwrap_or("working tree");
-    let lookup = EntityLookup::new(head_entities.iter().chain(base_entities.iter()));
-    print_impact(args.format, &ImpactHeader { base: base_rev, head: head_label }, &result, &lookup)
+    let lookup = EntityLookup::new(compared.head.iter().chain(compared.base.iter()).map(AsRef::as_ref));
+    print_impact(args.format, &ImpactHeader { base: base_rev, head: head_label }, &compared.impact, &lookup)
+}
+
+/// Two trees' entities, sorted, and the impact between them.
+pub(crate) struct Comparison {
+    pub base: Vec<Arc<Entity>>,
+    pub head: Vec<Arc<Entity>>,
+    pub impact: Impact,
 }
 
 /// Loads base and head (the working tree when `head` is `None`), sharing what is identical, and
-/// works out the impact between them.
+/// works out the impact between them. An entity of a file both trees hold (at the same path) is
+/// one allocation in both lists.
 pub(crate) fn compare(
     path: &std::path::Path,
     base_rev: &str,
     head: Option<&str>,
-) -> Result<(Vec<Entity>, Vec<Entity>, Impact), String> {
+) -> Result<Comparison, String> {
     compare_trees(&Request::new(path, Some(base_rev)), &Request::new(path, head))
 }
 
-/// Loads two trees, sharing what is identical, and works out the impact from `base` to `head`.
-pub(crate) fn compare_trees(
-    base: &Request,
-    head: &Request,
-) -> Result<(Vec<Entity>, Vec<Entity>, Impact), String> {
+/// [`compare`] for any two trees (directories, revisions, with or without changes laid over).
+pub(crate) fn compare_trees(base: &Request, head: &Request) -> Result<Comparison, String> {
     let cache = ParseCache::default();
-    let (head, head_typed) = validate::load(head, Some(&cache)).map_err(|e| e.to_string())?;
+    let (head, head_entities) = validate::load_shared(head, &cache).map_err(|e| e.to_string())?;
     cache.consume_on_hit();
-    let (base, base_typed) = validate::load(base, Some(&cache)).map_err(|e| e.to_string())?;
+    let (base, base_entities) = validate::load_shared(base, &cache).map_err(|e| e.to_string())?;
 
     // Files identical in both trees (by content, wherever they are) cannot change an entity:
     // only entities named in the other files are compared field by field.
@@ -112,25 +117,23 @@ pub(crate) fn compare_trees(
         .cloned()
         .collect();
 
-    let head_entities = validate::entities(head_typed);
-    let base_entities = validate::entities(base_typed);
     let candidates: HashSet<EntityRef> = head_entities
         .iter()
         .filter(|e| head_touched.contains(&e.origin.file))
         .chain(base_entities.iter().filter(|e| base_touched.contains(&e.origin.file)))
-        .map(Entity::reference)
+        .map(|e| e.reference())
         .collect();
-    let pick = |all: &[Entity]| -> Vec<Entity> {
+    let pick = |all: &[Arc<Entity>]| -> Vec<Arc<Entity>> {
         all.iter().filter(|e| candidates.contains(&e.reference())).cloned().collect()
     };
     let changed = impact::diff(&pick(&base_entities), &pick(&head_entities));
-    let result = impact::analyse(&base_entities, &head_entities, changed);
-    Ok((base_entities, head_entities, result))
+    let impact = impact::analyse(&base_entities, &head_entities, changed);
+    Ok(Comparison { base: base_entities, head: head_entities, impact })
 }
 
 fn run_what_if(args: &ImpactArgs) -> Result<i32, String> {
     let (_, typed) =
-        validate::load(&Request::new(&args.path, args.head.as_deref()), None).map_err(|e| e.to_string())?;
+        validate::load(&Request::new(&args.path, args.head.as_deref())).map_err(|e| e.to_string())?;
     let entities = validate::entities(typed);
     let graph = Graph::new(&entities);
     let mut targets = Vec::new();
@@ -170,7 +173,7 @@ fn print_impact(
 
 pub fn run_graph(args: &GraphArgs) -> Result<i32, String> {
     let (_, typed) =
-        validate::load(&Request::new(&args.path, args.rev.as_deref()), None).map_err(|e| e.to_string())?;
+        validate::load(&Request::new(&args.path, args.rev.as_deref())).map_err(|e| e.to_string())?;
     let entities = validate::entities(typed);
     let graph = Graph::new(&entities);
     let center = match &args.around {

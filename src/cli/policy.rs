@@ -346,14 +346,16 @@ fn run_test_case(case: &CaseFile, test: &PolicyTest, args: &TestArgs) -> Result<
             return Err(CaseError::Tree(errors, Box::new(loaded)));
         }
     }
-    let (base_entities, head_entities, impact) = super::impact::compare_trees(&base, &head).map_err(|e| {
+    let compared = super::impact::compare_trees(&base, &head).map_err(|e| {
         let pointer = if test.head.is_some() { "/head" } else { "" };
         at(pointer, Code::IoError, format!("cannot read the trees: {e}"))
     })?;
+    let base_entities: Vec<&crate::model::Entity> = compared.base.iter().map(AsRef::as_ref).collect();
+    let head_entities: Vec<&crate::model::Entity> = compared.head.iter().map(AsRef::as_ref).collect();
     Ok(policy::evaluate(&GateInput {
         base: &base_entities,
         head: &head_entities,
-        impact: &impact,
+        impact: &compared.impact,
         reviews: &reviews,
         author: test.author.as_deref(),
         head_sha: Some(CASE_HEAD),

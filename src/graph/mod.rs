@@ -12,6 +12,7 @@
 //! References that do not resolve are not edges (`cairn validate` reports them). When several
 //! documents share a kind and name, the first written one is the entity (as in validation).
 
+use std::borrow::Borrow;
 use std::collections::VecDeque;
 
 use crate::model::{Entity, EntityRef, Kind};
@@ -44,9 +45,9 @@ struct Node<'a> {
 }
 
 impl<'a> Graph<'a> {
-    /// Builds the graph of `entities` (in any order).
-    pub fn new(entities: &'a [Entity]) -> Graph<'a> {
-        let mut all: Vec<&'a Entity> = entities.iter().collect();
+    /// Builds the graph of `entities` (in any order; owned, shared or borrowed).
+    pub fn new<E: Borrow<Entity>>(entities: &'a [E]) -> Graph<'a> {
+        let mut all: Vec<&'a Entity> = entities.iter().map(Borrow::borrow).collect();
         all.sort_by(|a, b| {
             (a.kind(), a.name()).cmp(&(b.kind(), b.name())).then_with(|| written_order(&a.origin, &b.origin))
         });

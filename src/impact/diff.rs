@@ -14,6 +14,7 @@
 //! as changed. Text on either side with a newline or longer than 80 characters also gets a unified
 //! diff.
 
+use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -30,7 +31,7 @@ const LONG_TEXT: usize = 80;
 
 /// The changes from `base` to `head`, sorted by (kind, name). When several documents share a
 /// kind and name, the first written one is compared (as in validation).
-pub fn diff(base: &[Entity], head: &[Entity]) -> Vec<Change> {
+pub fn diff<E: Borrow<Entity>>(base: &[E], head: &[E]) -> Vec<Change> {
     let base = by_reference(base);
     let head = by_reference(head);
     let mut out = Vec::new();
@@ -73,9 +74,9 @@ pub fn diff(base: &[Entity], head: &[Entity]) -> Vec<Change> {
 }
 
 /// One entity per (kind, name): the first written.
-fn by_reference(entities: &[Entity]) -> BTreeMap<EntityRef, &Entity> {
+fn by_reference<E: Borrow<Entity>>(entities: &[E]) -> BTreeMap<EntityRef, &Entity> {
     let mut map: BTreeMap<EntityRef, &Entity> = BTreeMap::new();
-    for entity in entities {
+    for entity in entities.iter().map(Borrow::borrow) {
         map.entry(entity.reference())
             .and_modify(|kept| {
                 if written_order(&entity.origin, &kept.origin) == Ordering::Less {

@@ -17,7 +17,7 @@
 //! records how many entries were left out in `Reached::elided`, so a 100 000-long chain stays linear
 //! in time and memory.
 
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -34,7 +34,7 @@ const PATH_HEAD: usize = MAX_PATH / 2;
 const PATH_TAIL: usize = MAX_PATH - PATH_HEAD;
 
 /// What `changed` (from [`super::diff`] of `base` and `head`) reaches.
-pub fn analyse(base: &[Entity], head: &[Entity], changed: Vec<Change>) -> Impact {
+pub fn analyse<E: Borrow<Entity>>(base: &[E], head: &[E], changed: Vec<Change>) -> Impact {
     let base_graph = Graph::new(base);
     let head_graph = Graph::new(head);
     run(&base_graph, &head_graph, head, changed)
@@ -43,7 +43,7 @@ pub fn analyse(base: &[Entity], head: &[Entity], changed: Vec<Change>) -> Impact
 /// What-if: what changing `targets` would reach in one tree (no git). Targets are treated as
 /// modified with no field changes; targets that name no entity are left out (check them with
 /// [`Graph::contains`] first to report them).
-pub fn what_if(entities: &[Entity], targets: &[EntityRef]) -> Impact {
+pub fn what_if<E: Borrow<Entity>>(entities: &[E], targets: &[EntityRef]) -> Impact {
     let graph = Graph::new(entities);
     let targets: BTreeSet<&EntityRef> = targets.iter().collect();
     let changed = targets
@@ -224,7 +224,12 @@ impl<'g, 'a> Search<'g, 'a> {
     }
 }
 
-fn run(base: &Graph, head: &Graph, head_entities: &[Entity], mut changed: Vec<Change>) -> Impact {
+fn run<E: Borrow<Entity>>(
+    base: &Graph,
+    head: &Graph,
+    head_entities: &[E],
+    mut changed: Vec<Change>,
+) -> Impact {
     changed.sort_by(|a, b| a.reference.cmp(&b.reference));
     changed.dedup_by(|later, first| later.reference == first.reference);
     let changed_refs: BTreeSet<&EntityRef> = changed.iter().map(|c| &c.reference).collect();
@@ -388,11 +393,11 @@ fn owners(entity: &Entity, graph: &Graph, out: &mut BTreeSet<EntityRef>) {
 }
 
 /// References at head to removed entities, by referring entity then document order.
-fn dangling(head: &[Entity], removed: &[&EntityRef]) -> Vec<Dangling> {
+fn dangling<E: Borrow<Entity>>(head: &[E], removed: &[&EntityRef]) -> Vec<Dangling> {
     if removed.is_empty() {
         return Vec::new();
     }
-    let mut entities: Vec<&Entity> = head.iter().collect();
+    let mut entities: Vec<&Entity> = head.iter().map(Borrow::borrow).collect();
     entities.sort_by(|a, b| {
         (a.kind(), a.name()).cmp(&(b.kind(), b.name())).then_with(|| written_order(&a.origin, &b.origin))
     });

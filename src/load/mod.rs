@@ -171,7 +171,8 @@ impl<T> Default for ParseCache<T> {
 
 impl<T> ParseCache<T> {
     /// From now on, a hit takes the entry out of the cache instead of copying it: for the last
-    /// tree read, so what both trees share is held twice, not three times.
+    /// tree read, so the cache keeps no copy of its own of what both trees share (outputs that
+    /// share their contents, such as `Arc`s, are then held once).
     pub fn consume_on_hit(&self) {
         self.consume.store(true, std::sync::atomic::Ordering::Relaxed);
     }
@@ -316,12 +317,11 @@ where
 
     let run = |path: &Arc<str>, contents: Contents| -> Processed<T> {
         let (file, text) = parse_file(path, contents, max_size, &limits);
-        Processed {
-            path: file.path,
-            outputs: file.documents.into_iter().map(process).collect(),
-            diagnostics: file.diagnostics,
-            text,
-        }
+        // Not collected in place: that would keep the documents' larger, half-empty allocation
+        // for as long as the parse cache holds the outputs.
+        let mut outputs = Vec::with_capacity(file.documents.len());
+        outputs.extend(file.documents.into_iter().map(process));
+        Processed { path: file.path, outputs, diagnostics: file.diagnostics, text }
     };
     let parsed: Vec<(Processed<T>, Option<git2::Oid>)> = candidates
         .par_iter()

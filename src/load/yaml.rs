@@ -280,13 +280,22 @@ fn as_float(s: &str) -> Option<Value> {
     Some(float_value(s.parse::<f64>().ok()?, s))
 }
 
+/// Scalar text as an owned string of its own size. saphyr-parser reserves room for at least 128
+/// more bytes on every plain scalar it scans; kept as is, each name or label that ends up in an
+/// entity would hold ~160 bytes for a dozen characters.
+fn owned(text: Cow<str>) -> String {
+    let mut text = text.into_owned();
+    text.shrink_to_fit();
+    text
+}
+
 fn plain(s: Cow<str>) -> Value {
     if is_null(&s) {
         Value::Null
     } else if let Some(b) = as_bool(&s) {
         Value::Bool(b)
     } else {
-        as_int(&s).or_else(|| as_float(&s)).unwrap_or_else(|| Value::String(s.into_owned()))
+        as_int(&s).or_else(|| as_float(&s)).unwrap_or_else(|| Value::String(owned(s)))
     }
 }
 
@@ -307,7 +316,7 @@ fn scalar(text: Cow<str>, style: ScalarStyle, tag: Option<&Tag>) -> (Value, Opti
         if style == ScalarStyle::Plain {
             plain(text)
         } else {
-            Value::String(text.into_owned())
+            Value::String(owned(text))
         }
     };
     let Some(tag) = tag else {
@@ -320,7 +329,7 @@ fn scalar(text: Cow<str>, style: ScalarStyle, tag: Option<&Tag>) -> (Value, Opti
         return (untagged(text), Some(format!("custom tags are not supported: `{}`", tag_name(tag))));
     }
     let typed = match tag.suffix.as_str() {
-        "str" => return (Value::String(text.into_owned()), None),
+        "str" => return (Value::String(owned(text)), None),
         "null" => is_null(&text).then_some(Value::Null),
         "bool" => as_bool(&text).map(Value::Bool),
         "int" => as_int(&text),
@@ -469,7 +478,7 @@ impl Builder<'_> {
             Event::Scalar(text, style, anchor, tag) => {
                 if key_expected && anchor == 0 && tag.is_none() {
                     let merge = style == ScalarStyle::Plain && text == "<<";
-                    self.key(doc, text.into_owned(), merge, span);
+                    self.key(doc, owned(text), merge, span);
                     return;
                 }
                 let nodes = weight(&text);

@@ -1,12 +1,10 @@
 //! Who and what: teams, services and configuration items (the CMDB).
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::common::{Contact, Environment};
+use super::common::{Contact, Environment, SortedMap};
 use super::refs::{Ref, ToCi, ToServiceOrCi, ToTeam, ToWindow};
 
 /// A team: who owns entities and who approves changes.
@@ -134,7 +132,7 @@ pub struct CiSpec {
     pub redundancy: Option<Redundancy>,
     /// Free attributes: version, region, size, replicas…
     #[serde(default)]
-    pub attributes: BTreeMap<String, serde_json::Value>,
+    pub attributes: SortedMap<String, serde_json::Value>,
     /// When the record was last checked against reality.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_verified: Option<NaiveDate>,

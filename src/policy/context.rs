@@ -17,9 +17,9 @@ pub(super) struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn new(entities: &'a [Entity]) -> Index<'a> {
+    fn new(entities: &'a [&'a Entity]) -> Index<'a> {
         let mut map: BTreeMap<EntityRef, &'a Entity> = BTreeMap::new();
-        for entity in entities {
+        for &entity in entities {
             map.entry(entity.reference())
                 .and_modify(|kept| {
                     if written_order(&entity.origin, &kept.origin).is_lt() {

@@ -190,9 +190,9 @@ pub struct Verdict {
 #[derive(Debug, Clone, Copy)]
 pub struct GateInput<'a> {
     /// The target branch's entities: the policy, teams and windows are always taken from here.
-    pub base: &'a [Entity],
+    pub base: &'a [&'a Entity],
     /// The pull request's entities.
-    pub head: &'a [Entity],
+    pub head: &'a [&'a Entity],
     /// What changed (with field changes) and what that reaches, base → head.
     pub impact: &'a Impact,
     /// The forge's reviews of the pull request.
@@ -207,7 +207,8 @@ pub struct GateInput<'a> {
 
 /// Decides whether the pull request may merge (see the module documentation).
 pub fn evaluate(input: &GateInput) -> Verdict {
-    let policies: Vec<&Entity> = input.base.iter().filter(|e| matches!(e.spec, Spec::Policy(_))).collect();
+    let policies: Vec<&Entity> =
+        input.base.iter().copied().filter(|e| matches!(e.spec, Spec::Policy(_))).collect();
     let (entity, policy) = match policies.as_slice() {
         [entity] => match &entity.spec {
             Spec::Policy(policy) => (*entity, policy),

@@ -38,19 +38,42 @@ impl crate::load::Relocate for Checked {
     fn relocate(&mut self, file: &Arc<str>) {
         match self {
             Ok(entity) => entity.origin.file = file.clone(),
-            Err((known, diagnostics)) => {
-                if let Some((_, origin)) = known {
-                    origin.file = file.clone();
-                }
-                diagnostics.iter_mut().for_each(|d| d.relocate(file));
-            }
+            Err(failure) => relocate_failure(failure, file),
         }
     }
 }
 
+/// [`Checked`] with the entity behind an `Arc`: two trees read through one parse cache then
+/// hold each entity of a file they both have once, not twice.
+pub type SharedChecked = Result<Arc<Entity>, Failure>;
+
+impl crate::load::Relocate for SharedChecked {
+    fn relocate(&mut self, file: &Arc<str>) {
+        match self {
+            // Only the entities of a file that moved are copied: the other tree keeps its origin.
+            Ok(entity) => Arc::make_mut(entity).origin.file = file.clone(),
+            Err(failure) => relocate_failure(failure, file),
+        }
+    }
+}
+
+fn relocate_failure((known, diagnostics): &mut Failure, file: &Arc<str>) {
+    use crate::load::Relocate;
+    if let Some((_, origin)) = known {
+        origin.file = file.clone();
+    }
+    diagnostics.iter_mut().for_each(|d| d.relocate(file));
+}
+
+/// [`check_document`], the entity shared.
+pub fn check_document_shared(doc: RawDocument) -> SharedChecked {
+    check_document(doc).map(Arc::new)
+}
+
 /// Sorts checked documents into entities and failures.
 pub fn collect(results: Vec<Checked>) -> Typed {
-    let mut typed = Typed::default();
+    let entities = Vec::with_capacity(results.iter().filter(|r| r.is_ok()).count());
+    let mut typed = Typed { entities, ..Typed::default() };
     for result in results {
         match result {
             Ok(entity) => typed.entities.push(entity),

@@ -188,9 +188,11 @@ impl Case {
     pub fn run(&self) -> Verdict {
         let changed = impact::diff(&self.base, &self.head);
         let impact = impact::analyse(&self.base, &self.head, changed);
+        let (base, head): (Vec<&Entity>, Vec<&Entity>) =
+            (self.base.iter().collect(), self.head.iter().collect());
         let input = GateInput {
-            base: &self.base,
-            head: &self.head,
+            base: &base,
+            head: &head,
             impact: &impact,
             reviews: &self.reviews,
             author: self.author.as_deref(),
