@@ -461,3 +461,21 @@ fn a_branch_made_before_a_policy_change_is_held_to_the_current_policy() {
     assert_eq!((code, status(&verdict, "security-always")), (1, "fail"), "{verdict:#}");
     assert_eq!(status(&verdict, "policy-owners"), "skipped", "{verdict:#}");
 }
+
+#[test]
+fn a_document_the_gate_cannot_read_blocks_the_merge() {
+    let dir = clinic();
+    // The CI vanishes from the head's entities when its document breaks; the gate must not
+    // take that for a tree it can judge.
+    edit(dir.path(), "cmdb.yaml", "spec: {class: k8s/deployment, owner: ward-it, attributes: {replicas: 2, image: portal:3.1}}", "spec: {class: k8s/deployment, owner: ward-it, attributes: {replicas: 2, image: portal:3.1}, sneaky: true}");
+    let head = commit(dir.path(), "an unknown field");
+    let file = reviews(dir.path(), &[("will", "APPROVED", &head)]);
+    let (code, verdict) = gate(dir.path(), "HEAD~1", MONDAY, "wendy", Some(&file));
+    assert_eq!((code, status(&verdict, "readable")), (1, "fail"), "{verdict:#}");
+    let reason = verdict["rules"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("cmdb.yaml (unknown-field)"), "{reason}");
+    std::fs::write(dir.path().join("cmdb.yaml"), "{ not: yaml").unwrap();
+    commit(dir.path(), "broken YAML");
+    let (code, verdict) = gate(dir.path(), "HEAD~2", MONDAY, "wendy", Some(&file));
+    assert_eq!((code, status(&verdict, "readable")), (1, "fail"), "{verdict:#}");
+}

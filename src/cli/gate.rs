@@ -116,6 +116,7 @@ pub fn run_gate(args: &GateArgs) -> Result<i32, String> {
         author: author.as_deref(),
         head_sha: Some(&head_sha),
         now,
+        unreadable: &compared.head_unreadable,
     });
 
     let format = Format::from(args.format);

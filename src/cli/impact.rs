@@ -80,6 +80,9 @@ pub(crate) struct Comparison {
     pub base: Vec<Arc<Entity>>,
     pub head: Vec<Arc<Entity>>,
     pub impact: Impact,
+    /// Files of the head whose documents could not be read or failed their schema, with the
+    /// first finding's code: their entities are missing from `head`.
+    pub head_unreadable: Vec<(Arc<str>, crate::diag::Code)>,
 }
 
 /// Loads base and head (the working tree when `head` is `None`), sharing what is identical, and
@@ -96,9 +99,11 @@ pub(crate) fn compare(
 /// [`compare`] for any two trees (directories, revisions, with or without changes laid over).
 pub(crate) fn compare_trees(base: &Request, head: &Request) -> Result<Comparison, String> {
     let cache = ParseCache::default();
-    let (head, head_entities) = validate::load_shared(head, &cache).map_err(|e| e.to_string())?;
+    let head = validate::load_shared(head, &cache).map_err(|e| e.to_string())?;
     cache.consume_on_hit();
-    let (base, base_entities) = validate::load_shared(base, &cache).map_err(|e| e.to_string())?;
+    let base = validate::load_shared(base, &cache).map_err(|e| e.to_string())?;
+    let (head, head_entities, head_unreadable) = (head.loaded, head.entities, head.unreadable);
+    let (base, base_entities) = (base.loaded, base.entities);
 
     // Files identical in both trees (by content, wherever they are) cannot change an entity:
     // only entities named in the other files are compared field by field.
@@ -128,7 +133,7 @@ pub(crate) fn compare_trees(base: &Request, head: &Request) -> Result<Comparison
     };
     let changed = impact::diff(&pick(&base_entities), &pick(&head_entities));
     let impact = impact::analyse(&base_entities, &head_entities, changed);
-    Ok(Comparison { base: base_entities, head: head_entities, impact })
+    Ok(Comparison { base: base_entities, head: head_entities, impact, head_unreadable })
 }
 
 fn run_what_if(args: &ImpactArgs) -> Result<i32, String> {

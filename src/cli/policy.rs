@@ -360,6 +360,7 @@ fn run_test_case(case: &CaseFile, test: &PolicyTest, args: &TestArgs) -> Result<
         author: test.author.as_deref(),
         head_sha: Some(CASE_HEAD),
         now,
+        unreadable: &compared.head_unreadable,
     }))
 }
 

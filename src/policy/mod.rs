@@ -22,6 +22,8 @@
 //! # The rules, in the order they are reported
 //!
 //! - `policy` — only when the base has no policy (or more than one): the gate fails closed.
+//! - `readable` — every cairn document at head parses and fits its schema: a document the gate
+//!   cannot read is a change it cannot see, so it fails closed (`cairn validate` says why).
 //! - `coverage` — with `coverage: required`, every Service and ConfigurationItem the diff adds,
 //!   modifies or removes is a target of a change request in the diff; `missing` lists the others.
 //!   Skipped when optional.
@@ -105,6 +107,9 @@ mod tests;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use std::sync::Arc;
+
+use crate::diag::Code;
 use crate::impact::Impact;
 use crate::model::{Entity, Risk, Spec};
 
@@ -203,6 +208,9 @@ pub struct GateInput<'a> {
     pub head_sha: Option<&'a str>,
     /// The merge time, checked against freezes.
     pub now: DateTime<FixedOffset>,
+    /// Head files whose documents could not be read or failed their schema, with the first
+    /// finding's code: the gate cannot see what they change.
+    pub unreadable: &'a [(Arc<str>, Code)],
 }
 
 /// Decides whether the pull request may merge (see the module documentation).
@@ -230,6 +238,7 @@ pub fn evaluate(input: &GateInput) -> Verdict {
 
     // Each rule, and whether it governs the diff (see `no-rule-applied`).
     let mut rules: Vec<(RuleResult, bool)> = Vec::new();
+    rules.push((readable(input.unreadable), false));
     rules.push((coverage::check(&cx), true));
     rules.push((lifecycle::check(&cx), false));
     let standard = standard::assess(&cx);
@@ -257,6 +266,28 @@ pub fn evaluate(input: &GateInput) -> Verdict {
     let verdict =
         if rules.iter().any(|r| r.status == Status::Fail) { Decision::Block } else { Decision::Allow };
     Verdict { verdict, risk: risk.overall, rules, ignored_reviews: approvals.ignored }
+}
+
+/// The `readable` rule.
+fn readable(unreadable: &[(Arc<str>, Code)]) -> RuleResult {
+    const SHOWN: usize = 10;
+    if unreadable.is_empty() {
+        return RuleResult::pass("readable", "every cairn document at head reads and fits its schema");
+    }
+    let mut files: Vec<String> =
+        unreadable.iter().take(SHOWN).map(|(file, code)| format!("{file} ({code})")).collect();
+    if unreadable.len() > SHOWN {
+        files.push(format!("{} more", unreadable.len() - SHOWN));
+    }
+    RuleResult::fail(
+        "readable",
+        format!(
+            "{} at head cannot be read or do not fit their schema, so the gate cannot see what they change: {}",
+            context::plural(unreadable.len(), "file"),
+            context::and_list(&files)
+        ),
+        Some("fix the files: `cairn validate --rev HEAD` shows every finding".to_owned()),
+    )
 }
 
 /// A blocking verdict with one failing `policy` rule.

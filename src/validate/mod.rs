@@ -34,20 +34,44 @@ pub fn load(request: &Request) -> Result<(Loaded, Typed), LoadError> {
     Ok((loaded, schema::collect(checked)))
 }
 
+/// A file whose documents could not be read or failed their schema, with the first finding's code.
+pub type Unreadable = (Arc<str>, Code);
+
+/// A tree read by [`load_shared`].
+pub struct SharedTree {
+    pub loaded: Loaded,
+    /// Sorted by kind, name and origin.
+    pub entities: Vec<Arc<Entity>>,
+    pub unreadable: Vec<Unreadable>,
+}
+
 /// Reads a tree as [`load`] does, through a cache shared with another tree: files identical to
 /// ones read before are neither parsed nor checked again, and their entities are the same
 /// allocations in both trees. Returns only the typed entities, sorted as [`entities`] sorts
-/// them: for comparing trees, whose findings nobody reads.
-pub fn load_shared(
-    request: &Request,
-    cache: &ParseCache<SharedChecked>,
-) -> Result<(Loaded, Vec<Arc<Entity>>), LoadError> {
+/// them, and the files whose documents could not be read or failed their schema (with the first
+/// finding's code): for comparing trees, which must know what they could not see.
+pub fn load_shared(request: &Request, cache: &ParseCache<SharedChecked>) -> Result<SharedTree, LoadError> {
     let (loaded, checked) = load::load_with(request, Some(cache), &schema::check_document_shared)?;
     // Not collected in place: that would keep the checked results' allocation, 11 times larger.
     let mut entities: Vec<Arc<Entity>> = Vec::with_capacity(checked.iter().filter(|c| c.is_ok()).count());
-    entities.extend(checked.into_iter().filter_map(Result::ok));
+    let mut unreadable: Vec<Unreadable> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.default_severity() == crate::diag::Severity::Error)
+        .map(|d| (d.primary.file.clone(), d.code))
+        .collect();
+    for result in checked {
+        match result {
+            Ok(entity) => entities.push(entity),
+            Err((_, diagnostics)) => {
+                unreadable.extend(diagnostics.first().map(|d| (d.primary.file.clone(), d.code)));
+            }
+        }
+    }
+    unreadable.sort();
+    unreadable.dedup_by(|a, b| a.0 == b.0);
     entities.par_sort_by(|a, b| (a.kind(), a.name(), &a.origin).cmp(&(b.kind(), b.name(), &b.origin)));
-    Ok((loaded, entities))
+    Ok(SharedTree { loaded, entities, unreadable })
 }
 
 /// Reads and validates a tree: schemas, cross-file rules, positions, severities.

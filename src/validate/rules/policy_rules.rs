@@ -14,6 +14,7 @@ use crate::model::{Entity, Kind, OwnersOf, PolicySpec, Spec};
 /// indistinguishable from it in the verdict.
 const BUILT_IN: &[&str] = &[
     "policy",
+    "readable",
     "coverage",
     "lifecycle",
     "standard-changes",
