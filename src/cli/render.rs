@@ -1,9 +1,10 @@
-//! `cairn render`: validate a tree, render the site in memory (`crate::render`), and write it
-//! inside the output directory — never outside it.
+//! `cairn render`: validate a tree, render the site (`crate::render`), and write each file as
+//! it is made inside the output directory — never outside it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
@@ -63,9 +64,11 @@ pub fn run_render(args: &RenderArgs) -> Result<i32, String> {
         SiteOutput::Html => SiteFormat::Html,
         SiteOutput::Markdown => SiteFormat::Markdown,
     };
-    let pages = render::render(&outcome.entities, &RenderOptions { format, today, templates })
-        .map_err(|e| e.to_string())?;
-    write_site(&args.out, &pages)?;
+    let writer = SiteWriter::new(&args.out);
+    let files = render::render_each(&outcome.entities, &RenderOptions { format, today, templates }, |page| {
+        writer.write(&page)
+    })
+    .map_err(|e| e.to_string())?;
 
     let (errors, warnings) = diag::count(&outcome.diagnostics);
     if errors > 0 {
@@ -84,12 +87,7 @@ pub fn run_render(args: &RenderArgs) -> Result<i32, String> {
             Style::default(),
         );
     }
-    eprintln!(
-        "wrote {} pages for {} entities to {}",
-        pages.len(),
-        outcome.entities.len(),
-        args.out.display()
-    );
+    eprintln!("wrote {} pages for {} entities to {}", files, outcome.entities.len(), args.out.display());
     Ok(i32::from(errors > 0))
 }
 
@@ -114,13 +112,35 @@ fn read_templates(dir: &Path) -> Result<BTreeMap<String, String>, String> {
     Ok(templates)
 }
 
-/// Writes every page under `out`. A page path that could leave the directory (absolute, `..`),
-/// or a directory inside `out` that is a link to elsewhere, stops the run before anything is
-/// written there.
-fn write_site(out: &Path, pages: &[Page]) -> Result<(), String> {
-    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let root = out.canonicalize().map_err(|e| format!("cannot resolve {}: {e}", out.display()))?;
-    for page in pages {
+/// Writes pages under one directory, from any thread. A page path that could leave the
+/// directory (absolute, `..`), or a directory inside it that is a link to elsewhere, is
+/// refused before anything is written there.
+struct SiteWriter<'o> {
+    out: &'o Path,
+    /// The output directory, created and resolved on the first page (so that a run that fails
+    /// before its first page creates nothing).
+    root: OnceLock<Result<PathBuf, String>>,
+    /// Directories already created and found to lead inside the root: checked once per run,
+    /// not once per page (the check resolves every component of the path).
+    checked: Mutex<HashSet<PathBuf>>,
+}
+
+impl<'o> SiteWriter<'o> {
+    fn new(out: &'o Path) -> SiteWriter<'o> {
+        SiteWriter { out, root: OnceLock::new(), checked: Mutex::new(HashSet::new()) }
+    }
+
+    fn root(&self) -> Result<&Path, String> {
+        let root = self.root.get_or_init(|| {
+            let out = self.out;
+            std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+            out.canonicalize().map_err(|e| format!("cannot resolve {}: {e}", out.display()))
+        });
+        root.as_deref().map_err(Clone::clone)
+    }
+
+    fn write(&self, page: &Page) -> Result<(), String> {
+        let root = self.root()?;
         let relative = Path::new(&page.path);
         if page.path.is_empty() || !relative.components().all(|c| matches!(c, Component::Normal(_))) {
             return Err(format!(
@@ -130,25 +150,31 @@ fn write_site(out: &Path, pages: &[Page]) -> Result<(), String> {
         }
         let target = root.join(relative);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-            let real =
-                parent.canonicalize().map_err(|e| format!("cannot resolve {}: {e}", parent.display()))?;
-            if !real.starts_with(&root) {
-                return Err(format!(
-                    "refusing to write `{}`: {} leads outside {}",
-                    page.path,
-                    parent.display(),
-                    root.display()
-                ));
-            }
+            self.check_directory(root, parent, &page.path)?;
         }
         if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
             return Err(format!("refusing to write `{}`: it is a symbolic link", page.path));
         }
         let mut file =
             std::fs::File::create(&target).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-        file.write_all(&page.bytes).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        file.write_all(&page.bytes).map_err(|e| format!("cannot write {}: {e}", target.display()))
     }
-    Ok(())
+
+    /// Creates `parent` and makes sure it resolves to a directory inside `root`.
+    fn check_directory(&self, root: &Path, parent: &Path, page: &str) -> Result<(), String> {
+        if self.checked.lock().unwrap_or_else(PoisonError::into_inner).contains(parent) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        let real = parent.canonicalize().map_err(|e| format!("cannot resolve {}: {e}", parent.display()))?;
+        if !real.starts_with(root) {
+            return Err(format!(
+                "refusing to write `{page}`: {} leads outside {}",
+                parent.display(),
+                root.display()
+            ));
+        }
+        self.checked.lock().unwrap_or_else(PoisonError::into_inner).insert(parent.to_owned());
+        Ok(())
+    }
 }

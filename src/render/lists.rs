@@ -257,36 +257,36 @@ pub struct ListView {
     pub groups: Vec<Group>,
 }
 
-/// The list pages: (page stem, list).
-pub fn lists(site: &Site) -> Vec<(String, ListView)> {
-    let mut out = Vec::new();
-    for (kind, stem, title, columns) in [
-        (Kind::Service, "services/index", "Services", vec!["Owner", "Type", "Lifecycle"]),
-        (Kind::ConfigurationItem, "cis/index", "Configuration items", vec!["Owner", "Environment", "Status"]),
-        (Kind::Team, "teams/index", "Teams", vec!["Parent", "Members"]),
-        (Kind::Sla, "slas/index", "Service level agreements", vec!["Service", "Type", "Provider"]),
-        (Kind::KnowledgeArticle, "kb/index", "Knowledge base", vec!["Owner", "State", "Review"]),
-        (Kind::Window, "windows/index", "Maintenance windows and freezes", vec!["Schedule", "Status"]),
-    ] {
-        let page = site.fixed(stem);
-        let mut groups: BTreeMap<(u8, String), Vec<Row>> = BTreeMap::new();
-        for e in site.of_kind(kind) {
-            let (group, cells) = row(site, &page, e);
-            groups.entry(group).or_default().push(Row {
-                link: site.link_entity(&page, e),
-                summary: e
-                    .metadata
-                    .description
-                    .as_deref()
-                    .map(|d| super::markdown::plain_text(d, 140))
-                    .unwrap_or_default(),
-                cells,
-            });
-        }
-        let groups = groups.into_iter().map(|((_, title), rows)| Group { title, rows }).collect();
-        out.push((page, ListView { kind: kind.name(), title, columns, groups }));
+/// The list pages: kind, page stem, title and the headings of the columns after the first.
+pub const LISTS: [(Kind, &str, &str, &[&str]); 6] = [
+    (Kind::Service, "services/index", "Services", &["Owner", "Type", "Lifecycle"]),
+    (Kind::ConfigurationItem, "cis/index", "Configuration items", &["Owner", "Environment", "Status"]),
+    (Kind::Team, "teams/index", "Teams", &["Parent", "Members"]),
+    (Kind::Sla, "slas/index", "Service level agreements", &["Service", "Type", "Provider"]),
+    (Kind::KnowledgeArticle, "kb/index", "Knowledge base", &["Owner", "State", "Review"]),
+    (Kind::Window, "windows/index", "Maintenance windows and freezes", &["Schedule", "Status"]),
+];
+
+/// One of the [`LISTS`]: its page path and the list.
+pub fn list(site: &Site, which: usize) -> (String, ListView) {
+    let (kind, stem, title, columns) = LISTS[which];
+    let page = site.fixed(stem);
+    let mut groups: BTreeMap<(u8, String), Vec<Row>> = BTreeMap::new();
+    for e in site.of_kind(kind) {
+        let (group, cells) = row(site, &page, e);
+        groups.entry(group).or_default().push(Row {
+            link: site.link_entity(&page, e),
+            summary: e
+                .metadata
+                .description
+                .as_deref()
+                .map(|d| super::markdown::plain_text(d, 140))
+                .unwrap_or_default(),
+            cells,
+        });
     }
-    out
+    let groups = groups.into_iter().map(|((_, title), rows)| Group { title, rows }).collect();
+    (page, ListView { kind: kind.name(), title, columns: columns.to_vec(), groups })
 }
 
 /// The group (sort key and heading) and cells of one entity in its list.

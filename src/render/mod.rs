@@ -1,14 +1,17 @@
 //! `cairn render`: the repository as a static site (HTML, or Markdown for a wiki).
 //!
-//! Pure: entities in, pages (paths and bytes) out; the caller writes them. One page per
-//! entity at a path made of its kind and name (`services/checkout.html`, `policy.html`), plus
-//! the home page, a list per kind, the service catalog and the change calendar. Pages are
-//! rendered with minijinja from templates embedded in the binary (`templates/`), each of which
-//! a file of the same name can replace; `docs/templates.md` documents their contexts.
+//! Pure: entities in, pages (paths and bytes) out, handed to the caller as they are made on
+//! every core ([`render_each`]); the caller writes them. One page per entity at a path made of
+//! its kind and name (`services/checkout.html`, `policy.html`), plus the home page, a list per
+//! kind, the service catalog and the change calendar. Pages are rendered with minijinja from
+//! templates embedded in the binary (`templates/`), each of which a file of the same name can
+//! replace; `docs/templates.md` documents their contexts.
 //!
-//! Output is deterministic: everything is sorted, and the only date is `today`. The HTML site
-//! loads nothing from elsewhere (a Content-Security-Policy allows only its own files), works
-//! from `file://`, escapes all user text and sanitises user Markdown (see `markdown`).
+//! Output is deterministic: everything is sorted, the only date is `today`, and each page is
+//! made from the shared, read-only `Site` alone, so neither the number of threads nor the
+//! order they finish in changes a byte. The HTML site loads nothing from elsewhere (a
+//! Content-Security-Policy allows only its own files), works from `file://`, escapes all user
+//! text and sanitises user Markdown (see `markdown`).
 
 mod assets;
 mod calendar;
@@ -22,10 +25,14 @@ mod summary;
 mod svg;
 mod templates;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use minijinja::value::{Serde, Value};
+use minijinja::Environment;
+use rayon::prelude::*;
 
 use crate::model::{Entity, Spec};
 use paths::Ext;
@@ -65,12 +72,15 @@ pub struct Page {
 pub enum RenderError {
     /// A template does not parse or fails to render (a user error when it is an override).
     Template { name: String, message: String },
+    /// The caller could not take a file (its message says why; it names the file).
+    Write { path: String, message: String },
 }
 
 impl fmt::Display for RenderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RenderError::Template { name, message } => write!(f, "template `{name}`: {message}"),
+            RenderError::Write { message, .. } => f.write_str(message),
         }
     }
 }
@@ -116,73 +126,174 @@ fn entity_page(site: &Site, page: &str, entity: &Entity) -> (&'static str, &'sta
     }
 }
 
-/// Renders the site.
+/// Renders the site into memory, sorted by path (for tests and small sites; `cairn render`
+/// writes each file as it is made with [`render_each`]).
 pub fn render(entities: &[Entity], options: &RenderOptions) -> Result<Vec<Page>, RenderError> {
-    let site = Site::new(entities, options.today, options.format);
+    let pages = Mutex::new(BTreeMap::new());
+    render_each(entities, options, |page| {
+        pages.lock().unwrap_or_else(PoisonError::into_inner).insert(page.path, page.bytes);
+        Ok(())
+    })?;
+    let pages = pages.into_inner().unwrap_or_else(PoisonError::into_inner);
+    Ok(pages.into_iter().map(|(path, bytes)| Page { path, bytes }).collect())
+}
+
+/// Renders the site on every core and hands each file to `write` as soon as it is made, from
+/// the thread that made it, in no particular order; returns how many files there were. Every
+/// file has its own path, and its bytes do not depend on the order or the thread.
+///
+/// The first failure in page order stops the run (files after it are not started) and is the
+/// one returned, however many threads there are; a `write` error is returned as
+/// [`RenderError::Write`]. Files made before the failure have been written.
+pub fn render_each<W>(entities: &[Entity], options: &RenderOptions, write: W) -> Result<usize, RenderError>
+where
+    W: Fn(Page) -> Result<(), String> + Sync,
+{
     let env = templates::environment(options.format, &options.templates)?;
-    let ext = site.ext.0;
-    let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut emit = |path: String, template: &str, title: String, extra: Vec<(&'static str, Value)>| {
-        let mut ctx: BTreeMap<&'static str, Value> = BTreeMap::new();
-        ctx.insert("site", Value::from(Serde(lists::site_view(&site, &path))));
-        ctx.insert("page", Value::from(Serde(lists::page_view(&site, &path, title))));
-        ctx.extend(extra);
-        let text = templates::render(&env, &format!("{template}.{ext}"), Value::from(Serde(ctx)))?;
-        out.insert(path, text.into_bytes());
-        Ok::<(), RenderError>(())
-    };
-
-    let mut seen = BTreeSet::new();
-    for entity in entities {
-        let path = site.page_of(entity);
-        if !seen.insert(path.clone()) {
-            continue; // A duplicate name (reported by validate): the first one has the page.
-        }
-        let (template, key, view) = entity_page(&site, &path, entity);
-        let extra = vec![
-            ("item", Value::from(Serde(context::item(&site, &path, entity)))),
-            ("entity", Value::from(Serde(entity))),
-            (key, view),
-        ];
-        emit(path, template, entity.display_name().to_owned(), extra)?;
-    }
-    let home = site.fixed("index");
-    let view = Value::from(Serde(lists::home(&site, &home)));
-    emit(home, "index", "Home".to_owned(), vec![("home", view)])?;
-    for (path, list) in lists::lists(&site) {
-        let title = list.title.to_owned();
-        emit(path, "list", title, vec![("list", Value::from(Serde(list)))])?;
-    }
-    let path = site.fixed("catalog/index");
-    let categories = Value::from(Serde(lists::catalog_index(&site, &path)));
-    emit(path, "catalog", "Service catalog".to_owned(), vec![("categories", categories)])?;
-    let path = site.fixed("calendar");
-    let calendar = Value::from(Serde(lists::calendar_view(&site, &path)));
-    emit(path, "calendar", "Change calendar".to_owned(), vec![("calendar", calendar)])?;
-
-    match options.format {
-        SiteFormat::Html => {
-            for (name, _) in templates::ASSETS {
-                out.insert(
-                    format!("assets/{name}"),
-                    templates::asset(name, &options.templates).as_bytes().to_vec(),
-                );
+    let site = Site::new(entities, options.today, options.format);
+    let jobs = jobs(&site, options);
+    let first_failure = AtomicUsize::new(usize::MAX);
+    let written = AtomicUsize::new(0);
+    let failures: Vec<(usize, RenderError)> = jobs
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, job)| {
+            // A failure earlier in page order makes this file moot; a later one does not, so
+            // the failure returned is the same whatever the threads did.
+            if i > first_failure.load(Ordering::Relaxed) {
+                return None;
             }
-            let (json, script) = assets::search_files(&site);
-            out.insert("search-index.json".to_owned(), json);
-            out.insert("search-index.js".to_owned(), script);
-        }
-        SiteFormat::Markdown => {
-            for entity in entities {
-                let page = site.page_of(entity);
-                let svg_path = format!("{}.svg", page.trim_end_matches(".md"));
-                if let Some(svg) = site.graph_svg(&page, entity, true) {
-                    out.entry(svg_path).or_insert_with(|| svg.into_bytes());
+            let outcome = make(&site, &env, options, job).and_then(|files| {
+                files.into_iter().try_for_each(|page| {
+                    let path = page.path.clone();
+                    write(page).map_err(|message| RenderError::Write { path, message })?;
+                    written.fetch_add(1, Ordering::Relaxed);
+                    Ok(())
+                })
+            });
+            let error = outcome.err()?;
+            first_failure.fetch_min(i, Ordering::Relaxed);
+            Some((i, error))
+        })
+        .collect();
+    match failures.into_iter().min_by_key(|(i, _)| *i) {
+        Some((_, error)) => Err(error),
+        None => Ok(written.into_inner()),
+    }
+}
+
+/// One unit of work: the files of one page.
+enum Job<'a> {
+    /// An entity's page (and, in Markdown, its drawing): every entity whose page has this
+    /// path, in the order given; the first one has the page (the others are duplicates that
+    /// validate reports).
+    Entity {
+        path: String,
+        entities: Vec<&'a Entity>,
+    },
+    Home,
+    /// One of [`lists::LISTS`].
+    List(usize),
+    Catalog,
+    Calendar,
+    /// A file of `assets/`, and the search index (HTML only).
+    Assets,
+}
+
+/// The work of a site, the largest pages first so that no core waits for one at the end.
+fn jobs<'a>(site: &Site<'a>, options: &RenderOptions) -> Vec<Job<'a>> {
+    let mut out = vec![Job::Home, Job::Catalog, Job::Calendar];
+    let mut lists: Vec<usize> = (0..lists::LISTS.len()).collect();
+    lists.sort_by_key(|&i| std::cmp::Reverse(site.of_kind(lists::LISTS[i].0).count()));
+    out.extend(lists.into_iter().map(Job::List));
+    if options.format == SiteFormat::Html {
+        out.push(Job::Assets);
+    }
+    let mut by_path: HashMap<String, usize> = HashMap::with_capacity(site.entities.len());
+    for entity in site.entities {
+        let path = site.page_of(entity);
+        match by_path.get(&path) {
+            Some(&at) => {
+                if let Job::Entity { entities, .. } = &mut out[at] {
+                    entities.push(entity);
                 }
             }
+            None => {
+                by_path.insert(path.clone(), out.len());
+                out.push(Job::Entity { path, entities: vec![entity] });
+            }
         }
     }
-    Ok(out.into_iter().map(|(path, bytes)| Page { path, bytes }).collect())
+    out
+}
+
+/// The files of one job.
+fn make(
+    site: &Site,
+    env: &Environment<'static>,
+    options: &RenderOptions,
+    job: &Job,
+) -> Result<Vec<Page>, RenderError> {
+    let page = |path: String, template: &str, title: String, extra: Vec<(&'static str, Value)>| {
+        let mut ctx: BTreeMap<&'static str, Value> = BTreeMap::new();
+        ctx.insert("site", Value::from(Serde(lists::site_view(site, &path))));
+        ctx.insert("page", Value::from(Serde(lists::page_view(site, &path, title))));
+        ctx.extend(extra);
+        let name = format!("{template}.{}", site.ext.0);
+        let text = templates::render(env, &name, Value::from(Serde(ctx)))?;
+        Ok::<Page, RenderError>(Page { path, bytes: text.into_bytes() })
+    };
+    Ok(match job {
+        Job::Entity { path, entities } => {
+            let entity = entities[0];
+            let (template, key, view) = entity_page(site, path, entity);
+            let extra = vec![
+                ("item", Value::from(Serde(context::item(site, path, entity)))),
+                ("entity", Value::from(Serde(entity))),
+                (key, view),
+            ];
+            let mut out = vec![page(path.clone(), template, entity.display_name().to_owned(), extra)?];
+            if site.format == SiteFormat::Markdown {
+                let svg_path = format!("{}.svg", path.trim_end_matches(".md"));
+                let svg = entities.iter().find_map(|e| site.graph_svg(path, e, true));
+                out.extend(svg.map(|svg| Page { path: svg_path, bytes: svg.into_bytes() }));
+            }
+            out
+        }
+        Job::Home => {
+            let home = site.fixed("index");
+            let view = Value::from(Serde(lists::home(site, &home)));
+            vec![page(home, "index", "Home".to_owned(), vec![("home", view)])?]
+        }
+        Job::List(which) => {
+            let (path, list) = lists::list(site, *which);
+            let title = list.title.to_owned();
+            vec![page(path, "list", title, vec![("list", Value::from(Serde(list)))])?]
+        }
+        Job::Catalog => {
+            let path = site.fixed("catalog/index");
+            let categories = Value::from(Serde(lists::catalog_index(site, &path)));
+            vec![page(path, "catalog", "Service catalog".to_owned(), vec![("categories", categories)])?]
+        }
+        Job::Calendar => {
+            let path = site.fixed("calendar");
+            let calendar = Value::from(Serde(lists::calendar_view(site, &path)));
+            vec![page(path, "calendar", "Change calendar".to_owned(), vec![("calendar", calendar)])?]
+        }
+        Job::Assets => {
+            let mut out: Vec<Page> = templates::ASSETS
+                .iter()
+                .map(|(name, _)| Page {
+                    path: format!("assets/{name}"),
+                    bytes: templates::asset(name, &options.templates).as_bytes().to_vec(),
+                })
+                .collect();
+            let (json, script) = assets::search_files(site);
+            out.push(Page { path: "search-index.json".to_owned(), bytes: json });
+            out.push(Page { path: "search-index.js".to_owned(), bytes: script });
+            out
+        }
+    })
 }
 
 #[cfg(test)]

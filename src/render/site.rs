@@ -1,8 +1,8 @@
 //! What every page reads: the entities indexed by reference, who refers to whom (both ways),
 //! the set of pages, and the small views (links, rich text) that contexts are made of.
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -14,7 +14,7 @@ use super::markdown::{self, Links, Target};
 use super::paths::{self, Ext};
 use super::svg::GraphSource;
 use super::SiteFormat;
-use crate::model::{Entity, EntityRef, Kind, WindowSpec};
+use crate::model::{Entity, EntityRef, Kind, Spec, WindowSpec};
 use crate::validate::rules::index::EntityIndex;
 use crate::validate::rules::refs::{dependencies, references, Relation};
 
@@ -26,7 +26,72 @@ pub struct Referrer<'a> {
     pub field: String,
 }
 
-/// The entities of one render and everything derived from them.
+/// The multiply-rotate hash of rustc (FxHash): names are short and not chosen to collide
+/// with each other, and pages look up hundreds of them, so SipHash's protection costs more
+/// than it buys here.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let mut last = [0; 8];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(last) ^ rest.len() as u64);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // The product's high bits are the well-mixed ones; hash tables index by the low bits.
+        self.0.rotate_left(26)
+    }
+}
+
+/// A hash map with [`FxHasher`].
+pub type FxHashMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// Values by entity kind and name as written (names borrowed from the entities).
+struct ByName<'a, V>([FxHashMap<&'a str, V>; Kind::ALL.len()]);
+
+impl<'a, V> ByName<'a, V> {
+    fn new() -> Self {
+        ByName(Default::default())
+    }
+
+    fn get(&self, kind: Kind, name: &str) -> Option<&V> {
+        self.0[kind as usize].get(name)
+    }
+
+    fn entry(&mut self, kind: Kind, name: &'a str) -> std::collections::hash_map::Entry<'_, &'a str, V> {
+        self.0[kind as usize].entry(name)
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut V> + use<'_, 'a, V> {
+        self.0.iter_mut().flat_map(FxHashMap::values_mut)
+    }
+}
+
+/// The entities of one render and everything derived from them. Built once, then only read,
+/// so pages can be rendered on every core at once.
 pub struct Site<'a> {
     pub entities: &'a [Entity],
     pub today: NaiveDate,
@@ -35,16 +100,24 @@ pub struct Site<'a> {
     pub format: SiteFormat,
     pub ext: Ext,
     index: EntityIndex<'a>,
+    /// What `index` resolves each name to, for names written exactly as an entity's: pages
+    /// resolve hundreds of links each, and the index lower-cases and walks a B-tree every time.
+    resolved: ByName<'a, &'a Entity>,
+    /// The entities of each kind (indexed by `Kind as usize`), in the order given.
+    by_kind: [Vec<&'a Entity>; Kind::ALL.len()],
     /// Reverse references: target → referrers, sorted by (kind, name, field), deduplicated.
-    referrers: BTreeMap<EntityRef, Vec<Referrer<'a>>>,
+    referrers: ByName<'a, Vec<Referrer<'a>>>,
     /// Reverse dependency edges: target → (dependent, relation), sorted.
-    dependents: BTreeMap<EntityRef, Vec<(EntityRef, Relation)>>,
+    dependents: ByName<'a, Vec<(EntityRef, Relation)>>,
+    /// What each entity (by position) depends on, sorted: every drawing asks for the
+    /// dependencies of each of its nodes.
+    dependencies: Vec<Vec<(EntityRef, Relation)>>,
     /// Source file (as loaded) → the first entity written in it, for relative links.
     by_file: BTreeMap<&'a str, &'a Entity>,
     /// Every page path of the site.
     pub pages: Arc<BTreeSet<String>>,
-    /// The next occurrences of each window from `now`, computed once.
-    next: RefCell<BTreeMap<String, Vec<Occurrence>>>,
+    /// The next occurrences of each window from `now` (the first window of each name).
+    next: BTreeMap<&'a str, Vec<Occurrence>>,
 }
 
 /// How many next occurrences of a window are computed (and shown at most).
@@ -82,25 +155,46 @@ impl<'a> Site<'a> {
             SiteFormat::Markdown => Ext("md"),
         };
         let index = EntityIndex::new(entities, &[]);
-        let mut referrers: BTreeMap<EntityRef, Vec<Referrer<'a>>> = BTreeMap::new();
-        let mut dependents: BTreeMap<EntityRef, Vec<(EntityRef, Relation)>> = BTreeMap::new();
+        let mut resolved: ByName<'a, &'a Entity> = ByName::new();
+        let mut by_kind: [Vec<&'a Entity>; Kind::ALL.len()] = Default::default();
+        for entity in entities {
+            by_kind[entity.kind() as usize].push(entity);
+            if let Some(first) = index.entity(entity.kind(), entity.name()) {
+                resolved.entry(entity.kind(), entity.name()).or_insert(first);
+            }
+        }
+        let resolve = |target: &EntityRef| match resolved.get(target.kind, &target.name) {
+            Some(entity) => Some(*entity),
+            None => index.entity(target.kind, &target.name),
+        };
+        let mut referrers: ByName<'a, Vec<Referrer<'a>>> = ByName::new();
+        let mut dependents: ByName<'a, Vec<(EntityRef, Relation)>> = ByName::new();
+        let mut forward: Vec<Vec<(EntityRef, Relation)>> = Vec::with_capacity(entities.len());
         let mut by_file = BTreeMap::new();
         for entity in entities {
             by_file.entry(&*entity.origin.file).or_insert(entity);
             for site in references(entity) {
-                if let Some(target) = index.entity(site.target.kind, &site.target.name) {
+                if let Some(target) = resolve(site.target) {
                     let field = normalise(&site.pointer);
-                    referrers.entry(target.reference()).or_default().push(Referrer { entity, field });
+                    referrers
+                        .entry(target.kind(), target.name())
+                        .or_default()
+                        .push(Referrer { entity, field });
                 }
             }
+            let mut out = Vec::new();
             for site in dependencies(entity) {
-                if let Some(target) = index.entity(site.target.kind, &site.target.name) {
+                if let Some(target) = resolve(site.target) {
                     dependents
-                        .entry(target.reference())
+                        .entry(target.kind(), target.name())
                         .or_default()
                         .push((entity.reference(), site.relation));
+                    out.push((target.reference(), site.relation));
                 }
             }
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+            out.dedup_by(|a, b| a.0 == b.0);
+            forward.push(out);
         }
         for list in referrers.values_mut() {
             list.sort_by(|a, b| {
@@ -119,25 +213,37 @@ impl<'a> Site<'a> {
         let mut pages: BTreeSet<String> =
             entities.iter().map(|e| paths::entity_page(e.kind(), e.name(), ext)).collect();
         pages.extend(super::fixed_pages(ext));
+        let now = super::calendar::start_of(today);
+        let mut next = BTreeMap::new();
+        for entity in &by_kind[Kind::Window as usize] {
+            if let Spec::Window(spec) = &entity.spec {
+                next.entry(entity.name()).or_insert_with(|| calendar::next(spec, now, NEXT));
+            }
+        }
         Site {
             entities,
             today,
-            now: super::calendar::start_of(today),
+            now,
             format,
             ext,
             index,
+            resolved,
+            by_kind,
             referrers,
             dependents,
+            dependencies: forward,
             by_file,
             pages: Arc::new(pages),
-            next: RefCell::new(BTreeMap::new()),
+            next,
         }
     }
 
     /// The next occurrences of a window from `now` (at most [`NEXT`]), in time order.
     pub fn next_occurrences(&self, entity: &Entity, spec: &WindowSpec) -> Vec<Occurrence> {
-        let mut cache = self.next.borrow_mut();
-        cache.entry(entity.name().to_owned()).or_insert_with(|| calendar::next(spec, self.now, NEXT)).clone()
+        match self.next.get(entity.name()) {
+            Some(next) => next.clone(),
+            None => calendar::next(spec, self.now, NEXT),
+        }
     }
 
     /// Whether a window is past, in progress or upcoming.
@@ -147,12 +253,15 @@ impl<'a> Site<'a> {
 
     /// The entity a reference resolves to (case-insensitively, first written first).
     pub fn entity(&self, target: &EntityRef) -> Option<&'a Entity> {
-        self.index.entity(target.kind, &target.name)
+        match self.resolved.get(target.kind, &target.name) {
+            Some(entity) => Some(*entity),
+            None => self.index.entity(target.kind, &target.name),
+        }
     }
 
-    /// Every entity of one kind, sorted by name.
+    /// Every entity of one kind, in the order given (sorted by name).
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &'a Entity> + '_ {
-        self.entities.iter().filter(move |e| e.kind() == kind)
+        self.by_kind[kind as usize].iter().copied()
     }
 
     /// The page of an entity, from the root.
@@ -167,7 +276,7 @@ impl<'a> Site<'a> {
 
     /// Who refers to `target`, optionally only from one field (`/spec/owner`).
     pub fn referrers(&self, target: &Entity, field: Option<&str>) -> Vec<&'a Entity> {
-        let list = self.referrers.get(&target.reference()).map_or(&[][..], Vec::as_slice);
+        let list = self.referrers.get(target.kind(), target.name()).map_or(&[][..], Vec::as_slice);
         let mut out: Vec<&'a Entity> =
             list.iter().filter(|r| field.is_none_or(|f| r.field == f)).map(|r| r.entity).collect();
         out.dedup_by(|a, b| std::ptr::eq(*a, *b));
@@ -181,18 +290,21 @@ impl<'a> Site<'a> {
 
     /// What depends on `target`, and how.
     pub fn dependents_of(&self, target: &EntityRef) -> &[(EntityRef, Relation)] {
-        self.dependents.get(target).map_or(&[], Vec::as_slice)
+        self.dependents.get(target.kind, &target.name).map_or(&[], Vec::as_slice)
     }
 
-    /// What `entity` depends on (resolved references only), sorted, and how.
-    pub fn dependencies_of(&self, entity: &Entity) -> Vec<(EntityRef, Relation)> {
-        let mut out: Vec<(EntityRef, Relation)> = dependencies(entity)
-            .into_iter()
-            .filter_map(|site| self.entity(site.target).map(|t| (t.reference(), site.relation)))
-            .collect();
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        out.dedup_by(|a, b| a.0 == b.0);
-        out
+    /// What `entity` (one of `entities`) depends on (resolved references only), sorted, and how.
+    pub fn dependencies_of(&self, entity: &Entity) -> &[(EntityRef, Relation)] {
+        self.position(entity).map_or(&[], |i| &self.dependencies[i])
+    }
+
+    /// Where `entity` is in `entities`: pages are about entities of the site, and a position
+    /// is cheaper to look up than a name.
+    fn position(&self, entity: &Entity) -> Option<usize> {
+        let size = std::mem::size_of::<Entity>().max(1);
+        let offset = (entity as *const Entity as usize).checked_sub(self.entities.as_ptr() as usize)?;
+        let i = offset / size;
+        (offset % size == 0 && self.entities.get(i).is_some_and(|e| std::ptr::eq(e, entity))).then_some(i)
     }
 
     /// A link from page `from` to the entity `target` refers to.
@@ -267,16 +379,18 @@ struct PageGraph<'s, 'a> {
 }
 
 impl GraphSource for PageGraph<'_, '_> {
-    fn dependencies(&self, node: &EntityRef) -> Vec<(EntityRef, Relation)> {
-        self.site.entity(node).map(|e| self.site.dependencies_of(e)).unwrap_or_default()
+    fn dependencies(&self, node: &EntityRef) -> &[(EntityRef, Relation)] {
+        self.site.entity(node).map_or(&[], |e| self.site.dependencies_of(e))
     }
 
-    fn dependents(&self, node: &EntityRef) -> Vec<(EntityRef, Relation)> {
-        self.site.dependents_of(node).to_vec()
+    fn dependents(&self, node: &EntityRef) -> &[(EntityRef, Relation)] {
+        self.site.dependents_of(node)
     }
 
-    fn label(&self, node: &EntityRef) -> String {
-        self.site.entity(node).map_or_else(|| node.name.clone(), |e| e.display_name().to_owned())
+    fn label(&self, node: &EntityRef) -> Cow<'_, str> {
+        self.site
+            .entity(node)
+            .map_or_else(|| Cow::Owned(node.name.clone()), |e| Cow::Borrowed(e.display_name()))
     }
 
     fn href(&self, node: &EntityRef) -> Option<String> {

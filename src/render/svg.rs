@@ -4,9 +4,11 @@
 //! on (two levels); edges are drawn between neighbouring columns. Each node links to its page. Walks are breadth-first with explicit queues,
 //! columns are capped, and everything is sorted, so the drawing is bounded and deterministic.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 
+use super::site::FxHashMap;
 use crate::model::{EntityRef, Kind};
 use crate::validate::rules::refs::Relation;
 
@@ -24,36 +26,47 @@ const LABEL_CHARS: usize = 26;
 /// What the drawing needs to know about the graph.
 pub trait GraphSource {
     /// What `node` depends on, sorted.
-    fn dependencies(&self, node: &EntityRef) -> Vec<(EntityRef, Relation)>;
+    fn dependencies(&self, node: &EntityRef) -> &[(EntityRef, Relation)];
     /// What depends on `node`, sorted.
-    fn dependents(&self, node: &EntityRef) -> Vec<(EntityRef, Relation)>;
+    fn dependents(&self, node: &EntityRef) -> &[(EntityRef, Relation)];
     /// The title shown for a node.
-    fn label(&self, node: &EntityRef) -> String;
+    fn label(&self, node: &EntityRef) -> Cow<'_, str>;
     /// The link to a node's page from the page the drawing is on.
     fn href(&self, node: &EntityRef) -> Option<String>;
 }
 
-struct Column {
-    nodes: Vec<EntityRef>,
+struct Column<'g> {
+    nodes: Vec<&'g EntityRef>,
     hidden: usize,
+}
+
+/// A node where it is drawn: the top-left corner, and its title.
+struct Placed<'g> {
+    x: i32,
+    y: i32,
+    label: Cow<'g, str>,
 }
 
 /// The SVG of the neighbourhood of `center`, or `None` when it has no dependency either way.
 /// `standalone` adds the XML namespace, for an `.svg` file of its own.
-pub fn neighbourhood(center: &EntityRef, graph: &dyn GraphSource, standalone: bool) -> Option<String> {
-    let mut column_of: BTreeMap<EntityRef, i32> = BTreeMap::new();
-    column_of.insert(center.clone(), 0);
-    let mut columns: BTreeMap<i32, Column> = BTreeMap::new();
-    columns.insert(0, Column { nodes: vec![center.clone()], hidden: 0 });
+pub fn neighbourhood<'g>(
+    center: &'g EntityRef,
+    graph: &'g dyn GraphSource,
+    standalone: bool,
+) -> Option<String> {
+    let mut column_of: FxHashMap<&'g EntityRef, i32> = FxHashMap::default();
+    column_of.insert(center, 0);
+    let mut columns: BTreeMap<i32, Column<'g>> = BTreeMap::new();
+    columns.insert(0, Column { nodes: vec![center], hidden: 0 });
     for direction in [1, -1] {
-        let mut queue: VecDeque<(EntityRef, i32)> = VecDeque::from([(center.clone(), 0)]);
+        let mut queue: VecDeque<(&'g EntityRef, i32)> = VecDeque::from([(center, 0)]);
         while let Some((node, col)) = queue.pop_front() {
             if col.abs() >= DEPTH {
                 continue;
             }
-            let next = if direction > 0 { graph.dependencies(&node) } else { graph.dependents(&node) };
+            let next = if direction > 0 { graph.dependencies(node) } else { graph.dependents(node) };
             for (other, _) in next {
-                if column_of.contains_key(&other) {
+                if column_of.contains_key(other) {
                     continue;
                 }
                 let target = col + direction;
@@ -63,8 +76,8 @@ pub fn neighbourhood(center: &EntityRef, graph: &dyn GraphSource, standalone: bo
                     column_of.insert(other, i32::MIN);
                     continue;
                 }
-                column.nodes.push(other.clone());
-                column_of.insert(other.clone(), target);
+                column.nodes.push(other);
+                column_of.insert(other, target);
                 queue.push_back((other, target));
             }
         }
@@ -81,42 +94,42 @@ pub fn neighbourhood(center: &EntityRef, graph: &dyn GraphSource, standalone: bo
     let height = rows * ROW + 2 * MARGIN - (ROW - NODE_HEIGHT);
     let width =
         i32::try_from(columns.len()).unwrap_or(1) * COLUMN_WIDTH - (COLUMN_WIDTH - NODE_WIDTH) + 2 * MARGIN;
-    // Top-left corner of every drawn node.
-    let mut place: BTreeMap<&EntityRef, (i32, i32)> = BTreeMap::new();
+    let mut place: BTreeMap<&'g EntityRef, Placed<'g>> = BTreeMap::new();
     for (col, column) in &columns {
         let count = i32::try_from(column.nodes.len() + usize::from(column.hidden > 0)).unwrap_or(rows);
         let top = MARGIN + (rows - count) * ROW / 2;
         let x = MARGIN + (col - first) * COLUMN_WIDTH;
         for (i, node) in column.nodes.iter().enumerate() {
-            place.insert(node, (x, top + i32::try_from(i).unwrap_or(0) * ROW));
+            let y = top + i32::try_from(i).unwrap_or(0) * ROW;
+            place.insert(node, Placed { x, y, label: graph.label(node) });
         }
     }
 
-    let mut svg = String::new();
+    // About 600 bytes a node and edge: one allocation for most drawings.
+    let mut svg = String::with_capacity(1024 + place.len() * 1200);
     let namespace = if standalone { r#" xmlns="http://www.w3.org/2000/svg""# } else { "" };
-    let title = format!("Dependencies of {}", graph.label(center));
+    let title = format!("Dependencies of {}", place.get(center).map_or("", |p| &p.label));
     let _ = write!(
         svg,
-        r#"<svg{namespace} class="graph" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{}">"#,
-        escape(&title)
+        r#"<svg{namespace} class="graph" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label=""#
     );
-    let _ = write!(
-        svg,
-        r##"<title>{}</title><defs><marker id="cairn-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6b7280"/></marker></defs>"##,
-        escape(&title)
+    escape_into(&mut svg, &title);
+    svg.push_str(r#""><title>"#);
+    escape_into(&mut svg, &title);
+    svg.push_str(
+        r##"</title><defs><marker id="cairn-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6b7280"/></marker></defs>"##,
     );
     // Only edges between neighbouring columns are drawn (the lists under the drawing have
     // every edge): a dependent on the left, its dependency one column to the right.
-    for (from, (fx, fy)) in &place {
+    for (from, f) in &place {
         for (to, relation) in graph.dependencies(from) {
-            let Some(&(tx, ty)) = place.get(&to) else { continue };
-            if tx != fx + COLUMN_WIDTH {
+            let Some(t) = place.get(to) else { continue };
+            if t.x != f.x + COLUMN_WIDTH {
                 continue;
             }
-            let (y1, y2) = (fy + NODE_HEIGHT / 2, ty + NODE_HEIGHT / 2);
-            let (x1, x2) = (fx + NODE_WIDTH, tx);
+            let (y1, y2) = (f.y + NODE_HEIGHT / 2, t.y + NODE_HEIGHT / 2);
+            let (x1, x2) = (f.x + NODE_WIDTH, t.x);
             let mid = (x1 + x2) / 2;
-            let path = format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}");
             let dash = match relation {
                 Relation::DependsOn | Relation::Other => "",
                 Relation::RunsOn => r#" stroke-dasharray="6 3""#,
@@ -125,16 +138,17 @@ pub fn neighbourhood(center: &EntityRef, graph: &dyn GraphSource, standalone: bo
             };
             let _ = write!(
                 svg,
-                r##"<path class="edge {}" d="{path}" fill="none" stroke="#6b7280" stroke-width="1.4"{dash} marker-end="url(#cairn-arrow)"><title>{} {} {}</title></path>"##,
-                relation_class(relation),
-                escape(&graph.label(from)),
-                relation.verb(),
-                escape(&graph.label(&to)),
+                r##"<path class="edge {}" d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}" fill="none" stroke="#6b7280" stroke-width="1.4"{dash} marker-end="url(#cairn-arrow)"><title>"##,
+                relation_class(*relation),
             );
+            escape_into(&mut svg, &f.label);
+            let _ = write!(svg, " {} ", relation.verb());
+            escape_into(&mut svg, &t.label);
+            svg.push_str("</title></path>");
         }
     }
-    for (node, (x, y)) in &place {
-        node_svg(&mut svg, graph, node, *x, *y, *node == center);
+    for (node, p) in &place {
+        node_svg(&mut svg, graph, node, p, *node == center);
     }
     for (col, column) in &columns {
         if column.hidden > 0 {
@@ -163,88 +177,107 @@ fn relation_class(relation: Relation) -> &'static str {
     }
 }
 
-fn node_svg(svg: &mut String, graph: &dyn GraphSource, node: &EntityRef, x: i32, y: i32, center: bool) {
-    let label = graph.label(node);
-    let short: String = if label.chars().count() > LABEL_CHARS {
-        label.chars().take(LABEL_CHARS - 1).chain(['…']).collect()
-    } else {
-        label.clone()
-    };
+fn node_svg(svg: &mut String, graph: &dyn GraphSource, node: &EntityRef, p: &Placed, center: bool) {
     let (kind_class, fill, stroke) = match node.kind {
         Kind::Service => ("service", "#e0ecff", "#3b6fd8"),
         _ => ("ci", "#e8f5e9", "#3c8c47"),
     };
     let (fill, stroke_width) = if center { ("#fff7d6", 2.5) } else { (fill, 1.2) };
     let center_class = if center { " center" } else { "" };
-    let body = format!(
-        r##"<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"/><text x="{}" y="{}" text-anchor="middle" font-size="13" fill="#111827">{}</text><title>{} ({})</title>"##,
+    let href = if center { None } else { graph.href(node) };
+    match &href {
+        Some(href) => {
+            svg.push_str(r#"<a href=""#);
+            escape_into(svg, href);
+            let _ = write!(svg, r#"" class="node {kind_class}{center_class}">"#);
+        }
+        None => {
+            let _ = write!(svg, r#"<g class="node {kind_class}{center_class}">"#);
+        }
+    }
+    let (x, y) = (p.x, p.y);
+    let _ = write!(
+        svg,
+        r##"<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"/><text x="{}" y="{}" text-anchor="middle" font-size="13" fill="#111827">"##,
         x + NODE_WIDTH / 2,
         y + NODE_HEIGHT / 2 + 5,
-        escape(&short),
-        escape(&label),
-        escape(&node.to_string()),
     );
-    match graph.href(node) {
-        Some(href) if !center => {
-            let _ = write!(
-                svg,
-                r#"<a href="{}" class="node {kind_class}{center_class}">{body}</a>"#,
-                escape(&href)
-            );
+    let label: &str = &p.label;
+    match label.char_indices().nth(LABEL_CHARS) {
+        // More than LABEL_CHARS characters: the first LABEL_CHARS - 1 and an ellipsis.
+        Some(_) => {
+            let cut = label.char_indices().nth(LABEL_CHARS - 1).map_or(label.len(), |(i, _)| i);
+            escape_into(svg, &label[..cut]);
+            svg.push('…');
         }
-        _ => {
-            let _ = write!(svg, r#"<g class="node {kind_class}{center_class}">{body}</g>"#);
-        }
+        None => escape_into(svg, label),
     }
+    svg.push_str("</text><title>");
+    escape_into(svg, label);
+    let _ = write!(svg, " ({}:", node.kind.short());
+    escape_into(svg, &node.name);
+    svg.push_str(")</title>");
+    svg.push_str(if href.is_some() { "</a>" } else { "</g>" });
 }
 
-/// Text escaped for XML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
+/// Appends `text` escaped for XML content and attribute values.
+pub fn escape_into(out: &mut String, text: &str) {
+    let mut plain = 0;
+    for (i, c) in text.char_indices() {
+        let replacement = match c {
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '&' => "&amp;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            c if c.is_control() && c != '\n' && c != '\t' => "",
+            _ => continue,
+        };
+        out.push_str(&text[plain..i]);
+        out.push_str(replacement);
+        plain = i + c.len_utf8();
     }
-    out
+    out.push_str(&text[plain..]);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    struct Chain;
+    /// a → b → c, and b has the component db.
+    struct Chain {
+        dependencies: BTreeMap<&'static str, Vec<(EntityRef, Relation)>>,
+        dependents: BTreeMap<&'static str, Vec<(EntityRef, Relation)>>,
+    }
 
     fn r(name: &str) -> EntityRef {
         EntityRef::new(Kind::Service, name)
     }
 
+    fn chain() -> Chain {
+        let db = EntityRef::new(Kind::ConfigurationItem, "db");
+        Chain {
+            dependencies: BTreeMap::from([
+                ("a", vec![(r("b"), Relation::DependsOn)]),
+                ("b", vec![(r("c"), Relation::DependsOn), (db, Relation::Component)]),
+            ]),
+            dependents: BTreeMap::from([
+                ("b", vec![(r("a"), Relation::DependsOn)]),
+                ("c", vec![(r("b"), Relation::DependsOn)]),
+                ("db", vec![(r("b"), Relation::DependsOn)]),
+            ]),
+        }
+    }
+
     impl GraphSource for Chain {
-        fn dependencies(&self, node: &EntityRef) -> Vec<(EntityRef, Relation)> {
-            match node.name.as_str() {
-                "a" => vec![(r("b"), Relation::DependsOn)],
-                "b" => vec![
-                    (r("c"), Relation::DependsOn),
-                    (EntityRef::new(Kind::ConfigurationItem, "db"), Relation::Component),
-                ],
-                _ => Vec::new(),
-            }
+        fn dependencies(&self, node: &EntityRef) -> &[(EntityRef, Relation)] {
+            self.dependencies.get(node.name.as_str()).map_or(&[], Vec::as_slice)
         }
-        fn dependents(&self, node: &EntityRef) -> Vec<(EntityRef, Relation)> {
-            match node.name.as_str() {
-                "b" => vec![(r("a"), Relation::DependsOn)],
-                "c" | "db" => vec![(r("b"), Relation::DependsOn)],
-                _ => Vec::new(),
-            }
+        fn dependents(&self, node: &EntityRef) -> &[(EntityRef, Relation)] {
+            self.dependents.get(node.name.as_str()).map_or(&[], Vec::as_slice)
         }
-        fn label(&self, node: &EntityRef) -> String {
-            format!("<{}>", node.name)
+        fn label(&self, node: &EntityRef) -> Cow<'_, str> {
+            Cow::Owned(format!("<{}>", node.name))
         }
         fn href(&self, node: &EntityRef) -> Option<String> {
             Some(format!("{}.html", node.name))
@@ -253,13 +286,13 @@ mod tests {
 
     #[test]
     fn draws_both_sides_with_links_and_escaped_labels() {
-        let svg = neighbourhood(&r("b"), &Chain, false).unwrap_or_default();
+        let svg = neighbourhood(&r("b"), &chain(), false).unwrap_or_default();
         assert!(svg.starts_with("<svg class=\"graph\""), "{svg}");
         assert!(svg.contains(r#"<a href="a.html" class="node service">"#), "{svg}");
         assert!(svg.contains(r#"<a href="db.html" class="node ci">"#), "{svg}");
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"), "{svg}");
         assert_eq!(svg.matches("<path class=\"edge").count(), 3, "{svg}");
         assert!(svg.contains("<title>&lt;b&gt; has component &lt;db&gt;</title>"), "{svg}");
-        assert!(neighbourhood(&r("lonely"), &Chain, true).is_none());
+        assert!(neighbourhood(&r("lonely"), &chain(), true).is_none());
     }
 }

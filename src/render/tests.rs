@@ -284,3 +284,48 @@ fn overrides_replace_templates_and_broken_ones_are_errors() {
     assert_eq!(name, "team.html");
     assert!(template_names().contains(&"service.html") && template_names().contains(&"site.js"));
 }
+
+fn in_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap_or_else(|e| panic!("{e}"));
+    pool.install(work)
+}
+
+#[test]
+fn the_number_of_threads_changes_nothing() {
+    let entities = org();
+    for format in [SiteFormat::Html, SiteFormat::Markdown] {
+        let one = in_pool(1, || render(&entities, &options(format)));
+        assert!(one.as_ref().is_ok_and(|pages| pages.len() > entities.len()), "{one:?}");
+        assert_eq!(one, in_pool(4, || render(&entities, &options(format))));
+    }
+    // Two templates fail on every page they render: the one first in page order (teams come
+    // before configuration items) is reported, however the threads raced.
+    let mut broken = options(SiteFormat::Html);
+    broken.templates.insert("ci.html".to_owned(), "{{ nope.nope }}".to_owned());
+    broken.templates.insert("team.html".to_owned(), "{{ nope.nope }}".to_owned());
+    for threads in [1, 4] {
+        match in_pool(threads, || render(&entities, &broken)) {
+            Err(RenderError::Template { name, .. }) => assert_eq!(name, "team.html"),
+            other => panic!("{threads} threads: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_file_the_caller_refuses_stops_the_render() {
+    let refused = "services/checkout.html";
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let outcome = render_each(&org(), &options(SiteFormat::Html), |page| {
+        if page.path == refused {
+            return Err(format!("no room for {}", page.path));
+        }
+        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    });
+    assert_eq!(
+        outcome,
+        Err(RenderError::Write { path: refused.to_owned(), message: format!("no room for {refused}") })
+    );
+    let all = render(&org(), &options(SiteFormat::Html)).map(|pages| pages.len()).unwrap_or_default();
+    assert!(written.into_inner() < all);
+}
