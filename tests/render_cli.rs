@@ -67,6 +67,32 @@ fn nothing_is_written_through_a_link_out_of_the_output_directory() {
 }
 
 #[test]
+fn nothing_is_written_through_a_link_in_place_of_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    write(dir.path(), SMALL_ORG);
+    std::fs::write(elsewhere.path().join("kept.txt"), "kept").unwrap();
+    std::fs::create_dir_all(dir.path().join("site/services")).unwrap();
+    // One link to a file that exists, one to a file that does not.
+    std::os::unix::fs::symlink(elsewhere.path().join("kept.txt"), dir.path().join("site/index.html"))
+        .unwrap();
+    std::os::unix::fs::symlink(
+        elsewhere.path().join("new.txt"),
+        dir.path().join("site/services/checkout.html"),
+    )
+    .unwrap();
+    let output = cairn(dir.path(), &["render", "--out", "site"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("symbolic link"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(elsewhere.path().join("kept.txt")).unwrap(), "kept");
+    assert!(!elsewhere.path().join("new.txt").exists());
+}
+
+#[test]
 fn an_invalid_tree_renders_what_is_valid_and_exits_one() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), SMALL_ORG);

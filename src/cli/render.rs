@@ -88,6 +88,9 @@ pub fn run_render(args: &RenderArgs) -> Result<i32, String> {
         );
     }
     eprintln!("wrote {} pages for {} entities to {}", files, outcome.entities.len(), args.out.display());
+    // The process ends right after this: freeing a hundred thousand entities one by one would
+    // only delay the exit.
+    std::mem::forget((loaded, outcome));
     Ok(i32::from(errors > 0))
 }
 
@@ -152,12 +155,20 @@ impl<'o> SiteWriter<'o> {
         if let Some(parent) = target.parent() {
             self.check_directory(root, parent, &page.path)?;
         }
-        if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(format!("refusing to write `{}`: it is a symbolic link", page.path));
-        }
-        let mut file =
-            std::fs::File::create(&target).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-        file.write_all(&page.bytes).map_err(|e| format!("cannot write {}: {e}", target.display()))
+        let cannot = |e: std::io::Error| format!("cannot write {}: {e}", target.display());
+        // A new file cannot be a link (creating it fails on anything already there, links
+        // included); only a file that exists needs looking at, and most runs write new files.
+        let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&target) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return Err(format!("refusing to write `{}`: it is a symbolic link", page.path));
+                }
+                std::fs::File::create(&target).map_err(cannot)?
+            }
+            Err(e) => return Err(cannot(e)),
+        };
+        file.write_all(&page.bytes).map_err(cannot)
     }
 
     /// Creates `parent` and makes sure it resolves to a directory inside `root`.

@@ -56,7 +56,7 @@ fn entry(site: &Site, entity: &Entity) -> Entry {
         kind: entity.kind().name(),
         label: kind_label(entity.kind()),
         title: entity.display_name().to_owned(),
-        url: site.page_of(entity),
+        url: site.page_of(entity).into_owned(),
         summary,
         text: text.join(" "),
     }

@@ -63,52 +63,96 @@ fn parse_cron(expression: &str) -> Option<Cron> {
     CronParser::builder().seconds(Seconds::Disallowed).year(Year::Disallowed).build().parse(expression).ok()
 }
 
-/// Occurrences of a window that end after `from` and start before `until`, at most `max`,
-/// in time order. A one-off window has at most one; a recurring window with an unreadable
-/// schedule has none (`cairn validate` reports it).
-pub fn occurrences(
-    spec: &WindowSpec,
-    from: DateTime<Utc>,
-    until: DateTime<Utc>,
-    max: usize,
-) -> Vec<Occurrence> {
-    if let (Some(start), Some(end)) = (spec.start, spec.end) {
-        let o = fixed(&start, &end);
-        return if o.end > from && o.start < until && max > 0 { vec![o] } else { Vec::new() };
-    }
-    let (Some(cron), Some(duration)) = (spec.cron.as_deref().and_then(parse_cron), spec.duration) else {
-        return Vec::new();
-    };
-    let Ok(tz) = spec.timezone.as_deref().unwrap_or("UTC").parse::<chrono_tz::Tz>() else {
-        return Vec::new();
-    };
-    let Ok(seconds) = i64::try_from(duration.seconds) else { return Vec::new() };
-    let length = chrono::Duration::seconds(seconds.min(366 * 86_400));
-    let Some(search_from) = from.checked_sub_signed(length) else { return Vec::new() };
-    let mut out = Vec::new();
-    for start in cron.iter_from(search_from.with_timezone(&tz), Direction::Forward) {
-        if out.len() >= max || start.with_timezone(&Utc) >= until {
-            break;
+/// A window's schedule, read once: windows are asked about their occurrences many times
+/// (each change page asks every window whether it overlaps), and reading a cron expression
+/// and a zone costs more than the question. A recurring window with an unreadable schedule
+/// never occurs (`cairn validate` reports it).
+#[derive(Clone)]
+pub enum Schedule {
+    /// A one-off period, written with offsets.
+    Fixed(DateTime<FixedOffset>, DateTime<FixedOffset>),
+    /// A recurring window: when each occurrence starts, in which zone, and for how long.
+    Recurring { cron: Box<Cron>, zone: chrono_tz::Tz, length: chrono::Duration },
+    /// No readable schedule.
+    Never,
+}
+
+impl Schedule {
+    pub fn of(spec: &WindowSpec) -> Schedule {
+        if let (Some(start), Some(end)) = (spec.start, spec.end) {
+            return Schedule::Fixed(start, end);
         }
-        let Some(end) = start.checked_add_signed(length) else { break };
-        if end.with_timezone(&Utc) <= from {
-            continue;
-        }
-        out.push(Occurrence {
-            start: start.with_timezone(&Utc),
-            end: end.with_timezone(&Utc),
-            start_text: start.format("%Y-%m-%d %H:%M %Z").to_string(),
-            end_text: end.format("%Y-%m-%d %H:%M %Z").to_string(),
-            date: start.format("%Y-%m-%d").to_string(),
-        });
+        let (Some(cron), Some(duration)) = (spec.cron.as_deref().and_then(parse_cron), spec.duration) else {
+            return Schedule::Never;
+        };
+        let Ok(zone) = spec.timezone.as_deref().unwrap_or("UTC").parse::<chrono_tz::Tz>() else {
+            return Schedule::Never;
+        };
+        let Ok(seconds) = i64::try_from(duration.seconds) else { return Schedule::Never };
+        let length = chrono::Duration::seconds(seconds.min(366 * 86_400));
+        Schedule::Recurring { cron: Box::new(cron), zone, length }
     }
-    out
+
+    /// Occurrences that end after `from` and start before `until`, at most `max`, in time
+    /// order. A one-off window has at most one.
+    pub fn occurrences(&self, from: DateTime<Utc>, until: DateTime<Utc>, max: usize) -> Vec<Occurrence> {
+        let (cron, zone, length) = match self {
+            Schedule::Fixed(start, end) => {
+                let o = fixed(start, end);
+                return if o.end > from && o.start < until && max > 0 { vec![o] } else { Vec::new() };
+            }
+            Schedule::Recurring { cron, zone, length } => (cron, zone, *length),
+            Schedule::Never => return Vec::new(),
+        };
+        let Some(search_from) = from.checked_sub_signed(length) else { return Vec::new() };
+        let mut out = Vec::new();
+        for start in cron.iter_from(search_from.with_timezone(zone), Direction::Forward) {
+            if out.len() >= max || start.with_timezone(&Utc) >= until {
+                break;
+            }
+            let Some(end) = start.checked_add_signed(length) else { break };
+            if end.with_timezone(&Utc) <= from {
+                continue;
+            }
+            out.push(Occurrence {
+                start: start.with_timezone(&Utc),
+                end: end.with_timezone(&Utc),
+                start_text: start.format("%Y-%m-%d %H:%M %Z").to_string(),
+                end_text: end.format("%Y-%m-%d %H:%M %Z").to_string(),
+                date: start.format("%Y-%m-%d").to_string(),
+            });
+        }
+        out
+    }
+
+    /// Whether the window occurs at all between `from` and `until` (what
+    /// `!occurrences(from, until, 1).is_empty()` says, without writing the times out).
+    pub fn occurs_between(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> bool {
+        let (cron, zone, length) = match self {
+            Schedule::Fixed(start, end) => {
+                return end.with_timezone(&Utc) > from && start.with_timezone(&Utc) < until;
+            }
+            Schedule::Recurring { cron, zone, length } => (cron, zone, *length),
+            Schedule::Never => return false,
+        };
+        let Some(search_from) = from.checked_sub_signed(length) else { return false };
+        for start in cron.iter_from(search_from.with_timezone(zone), Direction::Forward) {
+            if start.with_timezone(&Utc) >= until {
+                return false;
+            }
+            let Some(end) = start.checked_add_signed(length) else { return false };
+            if end.with_timezone(&Utc) > from {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 /// The next occurrences of a window from `now`, at most `max` (searching up to two years).
-pub fn next(spec: &WindowSpec, now: DateTime<Utc>, max: usize) -> Vec<Occurrence> {
+pub fn next(schedule: &Schedule, now: DateTime<Utc>, max: usize) -> Vec<Occurrence> {
     let until = now.checked_add_signed(chrono::Duration::days(731)).unwrap_or(now);
-    occurrences(spec, now, until, max)
+    schedule.occurrences(now, until, max)
 }
 
 /// Whether a window is past, in progress (in flight) or upcoming, from its next occurrences; a
@@ -189,24 +233,24 @@ mod tests {
         let w = window(serde_json::json!({"type": "maintenance", "cron": "0 2 * * SAT", "duration": "4h",
                                           "timezone": "Europe/Berlin"}));
         let now = start_of(day(2026, 10, 20));
-        let next = next(&w, now, 3);
+        let next = next(&Schedule::of(&w), now, 3);
         let texts: Vec<&str> = next.iter().map(|o| o.start_text.as_str()).collect();
         // Summer time ends on 25 October 2026.
         assert_eq!(texts, ["2026-10-24 02:00 CEST", "2026-10-31 02:00 CET", "2026-11-07 02:00 CET"]);
         assert_eq!(next[0].end_text, "2026-10-24 06:00 CEST");
         assert_eq!(status_of(&next, now), Status::Upcoming);
         let bad = window(serde_json::json!({"type": "maintenance", "cron": "0 2 * *", "duration": "4h"}));
-        assert!(super::next(&bad, now, 3).is_empty());
+        assert!(super::next(&Schedule::of(&bad), now, 3).is_empty());
     }
 
     #[test]
     fn an_occurrence_in_progress_counts() {
         let w = window(serde_json::json!({"type": "freeze", "cron": "0 22 * * *", "duration": "4h"}));
         let now = start_of(day(2026, 1, 1));
-        assert_eq!(status_of(&super::next(&w, now, 1), now), Status::InFlight);
+        assert_eq!(status_of(&super::next(&Schedule::of(&w), now, 1), now), Status::InFlight);
         let o = window(serde_json::json!({"type": "freeze", "start": "2025-12-31T00:00:00+01:00",
                                           "end": "2026-01-01T00:00:00+01:00"}));
-        assert_eq!(status_of(&super::next(&o, now, 1), now), Status::Past);
+        assert_eq!(status_of(&super::next(&Schedule::of(&o), now, 1), now), Status::Past);
         assert_eq!(schedule_text(&o), "2025-12-31 00:00 +01:00 → 2026-01-01 00:00 +01:00");
     }
 }

@@ -131,8 +131,8 @@ pub struct Edge {
     pub relation: &'static str,
 }
 
-fn edges(site: &Site, from: &str, list: &[(crate::model::EntityRef, Relation)]) -> Vec<Edge> {
-    list.iter().map(|(r, rel)| Edge { link: site.link(from, r), relation: rel.verb() }).collect()
+fn edges<'e>(site: &Site, from: &str, list: impl Iterator<Item = (&'e Entity, Relation)>) -> Vec<Edge> {
+    list.map(|(e, rel)| Edge { link: site.link_entity(from, e), relation: rel.verb() }).collect()
 }
 
 /// Change requests that target an entity, newest first.
@@ -241,7 +241,7 @@ pub fn service(site: &Site, from: &str, entity: &Entity, spec: &ServiceSpec) -> 
         maintenance_windows: windows(&listed),
         freezes: windows(&freeze),
         depends_on: edges(site, from, site.dependencies_of(entity)),
-        depended_on_by: edges(site, from, site.dependents_of(&entity.reference())),
+        depended_on_by: edges(site, from, site.dependents_of(entity)),
         components: spec.components.iter().map(|r| ci_summary(site, from, &r.target)).collect(),
         articles: articles_of(site, from, entity, "/spec/services"),
         catalog_items: site
@@ -290,7 +290,7 @@ pub fn ci(site: &Site, from: &str, entity: &Entity, spec: &CiSpec) -> CiView {
         last_verified: spec.last_verified.map(|d| d.to_string()),
         redundancy_min_up: spec.redundancy.map(|r| r.min_up),
         depends_on: edges(site, from, site.dependencies_of(entity)),
-        depended_on_by: edges(site, from, site.dependents_of(&entity.reference())),
+        depended_on_by: edges(site, from, site.dependents_of(entity)),
         services: site.entity_links(from, site.referrers_of_kind(entity, Kind::Service, "/spec/components")),
         articles: articles_of(site, from, entity, "/spec/cis"),
         changes: changes_of(site, from, entity),

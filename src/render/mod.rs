@@ -34,9 +34,9 @@ use minijinja::value::{Serde, Value};
 use minijinja::Environment;
 use rayon::prelude::*;
 
-use crate::model::{Entity, Spec};
+use crate::model::{Entity, Kind, Spec};
 use paths::Ext;
-use site::Site;
+use site::{FxHashMap, Site};
 
 /// The kind of site to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -152,6 +152,7 @@ where
     let env = templates::environment(options.format, &options.templates)?;
     let site = Site::new(entities, options.today, options.format);
     let jobs = jobs(&site, options);
+    let maker = Maker::new(&site, env, options);
     let first_failure = AtomicUsize::new(usize::MAX);
     let written = AtomicUsize::new(0);
     let failures: Vec<(usize, RenderError)> = jobs
@@ -163,7 +164,7 @@ where
             if i > first_failure.load(Ordering::Relaxed) {
                 return None;
             }
-            let outcome = make(&site, &env, options, job).and_then(|files| {
+            let outcome = maker.make(job).and_then(|files| {
                 files.into_iter().try_for_each(|page| {
                     let path = page.path.clone();
                     write(page).map_err(|message| RenderError::Write { path, message })?;
@@ -211,7 +212,7 @@ fn jobs<'a>(site: &Site<'a>, options: &RenderOptions) -> Vec<Job<'a>> {
     }
     let mut by_path: HashMap<String, usize> = HashMap::with_capacity(site.entities.len());
     for entity in site.entities {
-        let path = site.page_of(entity);
+        let path = site.page_of(entity).into_owned();
         match by_path.get(&path) {
             Some(&at) => {
                 if let Job::Entity { entities, .. } = &mut out[at] {
@@ -227,73 +228,98 @@ fn jobs<'a>(site: &Site<'a>, options: &RenderOptions) -> Vec<Job<'a>> {
     out
 }
 
-/// The files of one job.
-fn make(
-    site: &Site,
-    env: &Environment<'static>,
-    options: &RenderOptions,
-    job: &Job,
-) -> Result<Vec<Page>, RenderError> {
-    let page = |path: String, template: &str, title: String, extra: Vec<(&'static str, Value)>| {
-        let mut ctx: BTreeMap<&'static str, Value> = BTreeMap::new();
-        ctx.insert("site", Value::from(Serde(lists::site_view(site, &path))));
-        ctx.insert("page", Value::from(Serde(lists::page_view(site, &path, title))));
-        ctx.extend(extra);
-        let name = format!("{template}.{}", site.ext.0);
-        let text = templates::render(env, &name, Value::from(Serde(ctx)))?;
-        Ok::<Page, RenderError>(Page { path, bytes: text.into_bytes() })
-    };
-    Ok(match job {
-        Job::Entity { path, entities } => {
-            let entity = entities[0];
-            let (template, key, view) = entity_page(site, path, entity);
-            let extra = vec![
-                ("item", Value::from(Serde(context::item(site, path, entity)))),
-                ("entity", Value::from(Serde(entity))),
-                (key, view),
-            ];
-            let mut out = vec![page(path.clone(), template, entity.display_name().to_owned(), extra)?];
-            if site.format == SiteFormat::Markdown {
-                let svg_path = format!("{}.svg", path.trim_end_matches(".md"));
-                let svg = entities.iter().find_map(|e| site.graph_svg(path, e, true));
-                out.extend(svg.map(|svg| Page { path: svg_path, bytes: svg.into_bytes() }));
+/// What pages are made with.
+struct Maker<'s, 'a> {
+    site: &'s Site<'a>,
+    env: Environment<'static>,
+    options: &'s RenderOptions,
+    /// The `site` value of the pages in each folder: it depends on nothing but the folder
+    /// (links relative to it, the section it is in), and every page has it.
+    site_views: FxHashMap<&'static str, Value>,
+}
+
+impl<'s, 'a> Maker<'s, 'a> {
+    fn new(site: &'s Site<'a>, env: Environment<'static>, options: &'s RenderOptions) -> Self {
+        let site_views = Kind::ALL
+            .iter()
+            .filter_map(|&kind| paths::folder(kind))
+            .map(|dir| {
+                (dir, Value::from(Serde(lists::site_view(site, &format!("{dir}/index.{}", site.ext.0)))))
+            })
+            .collect();
+        Maker { site, env, options, site_views }
+    }
+
+    /// The `site` value of a page.
+    fn site_view(&self, page: &str) -> Value {
+        let cached = page.rsplit_once('/').and_then(|(dir, _)| self.site_views.get(dir));
+        cached.cloned().unwrap_or_else(|| Value::from(Serde(lists::site_view(self.site, page))))
+    }
+
+    /// The files of one job.
+    fn make(&self, job: &Job) -> Result<Vec<Page>, RenderError> {
+        let (site, env, options) = (self.site, &self.env, self.options);
+        let page = |path: String, template: &str, title: String, extra: Vec<(&'static str, Value)>| {
+            let mut ctx: BTreeMap<&'static str, Value> = BTreeMap::new();
+            ctx.insert("site", self.site_view(&path));
+            ctx.insert("page", Value::from(Serde(lists::page_view(site, &path, title))));
+            ctx.extend(extra);
+            let name = format!("{template}.{}", site.ext.0);
+            let text = templates::render(env, &name, Value::from_pairs(ctx))?;
+            Ok::<Page, RenderError>(Page { path, bytes: text.into_bytes() })
+        };
+        Ok(match job {
+            Job::Entity { path, entities } => {
+                let entity = entities[0];
+                let (template, key, view) = entity_page(site, path, entity);
+                let extra = vec![
+                    ("item", Value::from(Serde(context::item(site, path, entity)))),
+                    ("entity", Value::from(Serde(entity))),
+                    (key, view),
+                ];
+                let mut out = vec![page(path.clone(), template, entity.display_name().to_owned(), extra)?];
+                if site.format == SiteFormat::Markdown {
+                    let svg_path = format!("{}.svg", path.trim_end_matches(".md"));
+                    let svg = entities.iter().find_map(|e| site.graph_svg(path, e, true));
+                    out.extend(svg.map(|svg| Page { path: svg_path, bytes: svg.into_bytes() }));
+                }
+                out
             }
-            out
-        }
-        Job::Home => {
-            let home = site.fixed("index");
-            let view = Value::from(Serde(lists::home(site, &home)));
-            vec![page(home, "index", "Home".to_owned(), vec![("home", view)])?]
-        }
-        Job::List(which) => {
-            let (path, list) = lists::list(site, *which);
-            let title = list.title.to_owned();
-            vec![page(path, "list", title, vec![("list", Value::from(Serde(list)))])?]
-        }
-        Job::Catalog => {
-            let path = site.fixed("catalog/index");
-            let categories = Value::from(Serde(lists::catalog_index(site, &path)));
-            vec![page(path, "catalog", "Service catalog".to_owned(), vec![("categories", categories)])?]
-        }
-        Job::Calendar => {
-            let path = site.fixed("calendar");
-            let calendar = Value::from(Serde(lists::calendar_view(site, &path)));
-            vec![page(path, "calendar", "Change calendar".to_owned(), vec![("calendar", calendar)])?]
-        }
-        Job::Assets => {
-            let mut out: Vec<Page> = templates::ASSETS
-                .iter()
-                .map(|(name, _)| Page {
-                    path: format!("assets/{name}"),
-                    bytes: templates::asset(name, &options.templates).as_bytes().to_vec(),
-                })
-                .collect();
-            let (json, script) = assets::search_files(site);
-            out.push(Page { path: "search-index.json".to_owned(), bytes: json });
-            out.push(Page { path: "search-index.js".to_owned(), bytes: script });
-            out
-        }
-    })
+            Job::Home => {
+                let home = site.fixed("index");
+                let view = Value::from(Serde(lists::home(site, &home)));
+                vec![page(home, "index", "Home".to_owned(), vec![("home", view)])?]
+            }
+            Job::List(which) => {
+                let (path, list) = lists::list(site, *which);
+                let title = list.title.to_owned();
+                vec![page(path, "list", title, vec![("list", Value::from(Serde(list)))])?]
+            }
+            Job::Catalog => {
+                let path = site.fixed("catalog/index");
+                let categories = Value::from(Serde(lists::catalog_index(site, &path)));
+                vec![page(path, "catalog", "Service catalog".to_owned(), vec![("categories", categories)])?]
+            }
+            Job::Calendar => {
+                let path = site.fixed("calendar");
+                let calendar = Value::from(Serde(lists::calendar_view(site, &path)));
+                vec![page(path, "calendar", "Change calendar".to_owned(), vec![("calendar", calendar)])?]
+            }
+            Job::Assets => {
+                let mut out: Vec<Page> = templates::ASSETS
+                    .iter()
+                    .map(|(name, _)| Page {
+                        path: format!("assets/{name}"),
+                        bytes: templates::asset(name, &options.templates).as_bytes().to_vec(),
+                    })
+                    .collect();
+                let (json, script) = assets::search_files(site);
+                out.push(Page { path: "search-index.json".to_owned(), bytes: json });
+                out.push(Page { path: "search-index.js".to_owned(), bytes: script });
+                out
+            }
+        })
+    }
 }
 
 #[cfg(test)]

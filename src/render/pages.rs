@@ -179,12 +179,10 @@ pub fn change(site: &Site, from: &str, entity: &Entity, spec: &ChangeSpec) -> Ch
             let (start, end) = (w.start.with_timezone(&chrono::Utc), w.end.with_timezone(&chrono::Utc));
             site.of_kind(Kind::Window)
                 .filter_map(|e| match &e.spec {
-                    Spec::Window(ws) if !calendar::occurrences(ws, start, end, 1).is_empty() => {
-                        Some(Overlap {
-                            window: window_summary(site, from, e, ws, 0),
-                            covers_targets: targets.iter().any(|t| calendar::covers(ws, t)),
-                        })
-                    }
+                    Spec::Window(ws) if site.schedule(e, ws).occurs_between(start, end) => Some(Overlap {
+                        window: window_summary(site, from, e, ws, 0),
+                        covers_targets: targets.iter().any(|t| calendar::covers(ws, t)),
+                    }),
                     _ => None,
                 })
                 .collect()
@@ -288,6 +286,7 @@ pub struct WindowView {
 
 pub fn window(site: &Site, from: &str, entity: &Entity, spec: &WindowSpec) -> WindowView {
     let scope = spec.scope.clone().unwrap_or(crate::model::Scope { all: true, ..Default::default() });
+    let schedule = site.schedule(entity, spec);
     let overlapping: Vec<(&Entity, &ChangeSpec)> = site
         .of_kind(Kind::ChangeRequest)
         .filter_map(|e| match &e.spec {
@@ -296,7 +295,7 @@ pub fn window(site: &Site, from: &str, entity: &Entity, spec: &WindowSpec) -> Wi
         })
         .filter(|(_, _, w)| {
             let (start, end) = (w.start.with_timezone(&chrono::Utc), w.end.with_timezone(&chrono::Utc));
-            !calendar::occurrences(spec, start, end, 1).is_empty()
+            schedule.occurs_between(start, end)
         })
         .map(|(e, c, _)| (e, c))
         .collect();
@@ -535,7 +534,7 @@ pub fn events(site: &Site, from: &str, timeline: &Timeline, horizon_days: i64) -
     for (e, w) in &timeline.windows {
         let kind = if w.window_type == crate::model::WindowType::Freeze { "freeze" } else { "maintenance" };
         let horizon = if w.cron.is_some() { until } else { chrono::DateTime::<chrono::Utc>::MAX_UTC };
-        for o in calendar::occurrences(w, site.now, horizon, calendar::MAX_IN_CALENDAR) {
+        for o in site.schedule(e, w).occurrences(site.now, horizon, calendar::MAX_IN_CALENDAR) {
             let status = if o.start <= site.now { Status::InFlight } else { Status::Upcoming };
             let detail = w.reason.clone().unwrap_or_default();
             out.push((

@@ -1,5 +1,7 @@
 //! Where every page lives: stable paths from kind and name, and links between pages.
 
+use std::borrow::Cow;
+
 use crate::model::{is_valid_name, Kind};
 
 /// The file extension of pages in a format (`html` or `md`).
@@ -24,16 +26,19 @@ pub fn folder(kind: Kind) -> Option<&'static str> {
 /// The page of one entity, relative to the site root: `services/checkout.html`,
 /// `policy.html`. Names are DNS labels once validated; anything else is made safe anyway.
 pub fn entity_page(kind: Kind, name: &str, ext: Ext) -> String {
-    match folder(kind) {
-        Some(dir) => format!("{dir}/{}.{}", safe_name(name), ext.0),
-        None => format!("policy.{}", ext.0),
+    let Some(dir) = folder(kind) else { return format!("policy.{}", ext.0) };
+    let name = safe_name(name);
+    let mut out = String::with_capacity(dir.len() + name.len() + ext.0.len() + 2);
+    for part in [dir, "/", &name, ".", ext.0] {
+        out.push_str(part);
     }
+    out
 }
 
 /// A file name made only of `[a-z0-9-]`: valid names are kept as they are.
-fn safe_name(name: &str) -> String {
+fn safe_name(name: &str) -> Cow<'_, str> {
     if is_valid_name(name) && name != "index" {
-        return name.to_owned();
+        return Cow::Borrowed(name);
     }
     let mut out: String = name
         .chars()
@@ -43,7 +48,7 @@ fn safe_name(name: &str) -> String {
     if out.is_empty() || out == "index" {
         out.insert(0, '_');
     }
-    out
+    Cow::Owned(out)
 }
 
 /// The prefix that leads from `page` back to the site root: `""` or `"../"`.
@@ -56,7 +61,15 @@ pub fn relative(from: &str, to: &str) -> String {
     let from_dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
     match to.rsplit_once('/') {
         Some((dir, file)) if dir == from_dir => file.to_owned(),
-        _ => format!("{}{to}", root_of(from)),
+        _ => {
+            let depth = from.bytes().filter(|&b| b == b'/').count();
+            let mut out = String::with_capacity(3 * depth + to.len());
+            for _ in 0..depth {
+                out.push_str("../");
+            }
+            out.push_str(to);
+            out
+        }
     }
 }
 

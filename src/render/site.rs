@@ -9,14 +9,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use minijinja::Value;
 use serde::Serialize;
 
-use super::calendar::{self, Occurrence, Status};
+use super::calendar::{self, Occurrence, Schedule, Status};
 use super::markdown::{self, Links, Target};
 use super::paths::{self, Ext};
 use super::svg::GraphSource;
 use super::SiteFormat;
 use crate::model::{Entity, EntityRef, Kind, Spec, WindowSpec};
 use crate::validate::rules::index::EntityIndex;
-use crate::validate::rules::refs::{dependencies, references, Relation};
+use crate::validate::rules::refs::{self, references, Relation};
 
 /// One entity referring to another: who, and in which field (`/spec/owner`,
 /// `/spec/approval/approvers`, `/spec/approvals/*/require/team`).
@@ -100,24 +100,38 @@ pub struct Site<'a> {
     pub format: SiteFormat,
     pub ext: Ext,
     index: EntityIndex<'a>,
-    /// What `index` resolves each name to, for names written exactly as an entity's: pages
-    /// resolve hundreds of links each, and the index lower-cases and walks a B-tree every time.
-    resolved: ByName<'a, &'a Entity>,
+    /// The position of the entity `index` resolves each name to, for names written exactly as
+    /// an entity's: pages resolve hundreds of links each, and the index lower-cases and walks a
+    /// B-tree every time.
+    resolved: ByName<'a, usize>,
     /// The entities of each kind (indexed by `Kind as usize`), in the order given.
     by_kind: [Vec<&'a Entity>; Kind::ALL.len()],
     /// Reverse references: target → referrers, sorted by (kind, name, field), deduplicated.
     referrers: ByName<'a, Vec<Referrer<'a>>>,
-    /// Reverse dependency edges: target → (dependent, relation), sorted.
-    dependents: ByName<'a, Vec<(EntityRef, Relation)>>,
-    /// What each entity (by position) depends on, sorted: every drawing asks for the
-    /// dependencies of each of its nodes.
-    dependencies: Vec<Vec<(EntityRef, Relation)>>,
+    /// The dependency graph by position (each end as its reference resolves), every list
+    /// sorted by kind and name: what each entity depends on, and what depends on it. Drawings
+    /// walk it, and a position costs nothing to follow.
+    dependencies: Vec<Vec<(usize, Relation)>>,
+    dependents: Vec<Vec<(usize, Relation)>>,
     /// Source file (as loaded) → the first entity written in it, for relative links.
     by_file: BTreeMap<&'a str, &'a Entity>,
     /// Every page path of the site.
     pub pages: Arc<BTreeSet<String>>,
+    /// The page of each entity, by position: pages link to hundreds of others.
+    page_paths: Vec<String>,
     /// The next occurrences of each window from `now` (the first window of each name).
     next: BTreeMap<&'a str, Vec<Occurrence>>,
+    /// The schedule of each window, by position.
+    schedules: FxHashMap<usize, Schedule>,
+}
+
+/// Where `entity` is in `entities`, when it is one of them: a position is cheaper to keep
+/// and follow than a name.
+fn position(entities: &[Entity], entity: &Entity) -> Option<usize> {
+    let size = std::mem::size_of::<Entity>().max(1);
+    let offset = (entity as *const Entity as usize).checked_sub(entities.as_ptr() as usize)?;
+    let i = offset / size;
+    (offset % size == 0 && entities.get(i).is_some_and(|e| std::ptr::eq(e, entity))).then_some(i)
 }
 
 /// How many next occurrences of a window are computed (and shown at most).
@@ -155,26 +169,29 @@ impl<'a> Site<'a> {
             SiteFormat::Markdown => Ext("md"),
         };
         let index = EntityIndex::new(entities, &[]);
-        let mut resolved: ByName<'a, &'a Entity> = ByName::new();
+        let mut resolved: ByName<'a, usize> = ByName::new();
         let mut by_kind: [Vec<&'a Entity>; Kind::ALL.len()] = Default::default();
         for entity in entities {
             by_kind[entity.kind() as usize].push(entity);
-            if let Some(first) = index.entity(entity.kind(), entity.name()) {
+            if let Some(first) =
+                index.entity(entity.kind(), entity.name()).and_then(|e| position(entities, e))
+            {
                 resolved.entry(entity.kind(), entity.name()).or_insert(first);
             }
         }
-        let resolve = |target: &EntityRef| match resolved.get(target.kind, &target.name) {
-            Some(entity) => Some(*entity),
-            None => index.entity(target.kind, &target.name),
+        let resolve = |kind: Kind, name: &str| match resolved.get(kind, name) {
+            Some(&i) => Some(i),
+            None => index.entity(kind, name).and_then(|e| position(entities, e)),
         };
+        let key = |i: usize| (entities[i].kind(), entities[i].name());
         let mut referrers: ByName<'a, Vec<Referrer<'a>>> = ByName::new();
-        let mut dependents: ByName<'a, Vec<(EntityRef, Relation)>> = ByName::new();
-        let mut forward: Vec<Vec<(EntityRef, Relation)>> = Vec::with_capacity(entities.len());
+        let mut dependencies: Vec<Vec<(usize, Relation)>> = Vec::with_capacity(entities.len());
+        let mut dependents: Vec<Vec<(usize, Relation)>> = vec![Vec::new(); entities.len()];
         let mut by_file = BTreeMap::new();
         for entity in entities {
             by_file.entry(&*entity.origin.file).or_insert(entity);
             for site in references(entity) {
-                if let Some(target) = resolve(site.target) {
+                if let Some(target) = resolve(site.target.kind, &site.target.name).map(|i| &entities[i]) {
                     let field = normalise(&site.pointer);
                     referrers
                         .entry(target.kind(), target.name())
@@ -183,18 +200,18 @@ impl<'a> Site<'a> {
                 }
             }
             let mut out = Vec::new();
-            for site in dependencies(entity) {
-                if let Some(target) = resolve(site.target) {
-                    dependents
-                        .entry(target.kind(), target.name())
-                        .or_default()
-                        .push((entity.reference(), site.relation));
-                    out.push((target.reference(), site.relation));
+            let me = resolve(entity.kind(), entity.name());
+            for site in refs::dependencies(entity) {
+                if let Some(target) = resolve(site.target.kind, &site.target.name) {
+                    out.push((target, site.relation));
+                    if let Some(me) = me {
+                        dependents[target].push((me, site.relation));
+                    }
                 }
             }
-            out.sort_by(|a, b| a.0.cmp(&b.0));
-            out.dedup_by(|a, b| a.0 == b.0);
-            forward.push(out);
+            out.sort_by_key(|&(i, _)| key(i));
+            out.dedup_by_key(|&mut (i, _)| i);
+            dependencies.push(out);
         }
         for list in referrers.values_mut() {
             list.sort_by(|a, b| {
@@ -206,18 +223,22 @@ impl<'a> Site<'a> {
             });
             list.dedup_by(|a, b| std::ptr::eq(a.entity, b.entity) && a.field == b.field);
         }
-        for list in dependents.values_mut() {
-            list.sort_by(|a, b| a.0.cmp(&b.0));
-            list.dedup_by(|a, b| a.0 == b.0);
+        for list in &mut dependents {
+            list.sort_by_key(|&(i, _)| key(i));
+            list.dedup_by_key(|&mut (i, _)| i);
         }
-        let mut pages: BTreeSet<String> =
+        let page_paths: Vec<String> =
             entities.iter().map(|e| paths::entity_page(e.kind(), e.name(), ext)).collect();
+        let mut pages: BTreeSet<String> = page_paths.iter().cloned().collect();
         pages.extend(super::fixed_pages(ext));
         let now = super::calendar::start_of(today);
         let mut next = BTreeMap::new();
-        for entity in &by_kind[Kind::Window as usize] {
+        let mut schedules = FxHashMap::default();
+        for (i, entity) in entities.iter().enumerate() {
             if let Spec::Window(spec) = &entity.spec {
-                next.entry(entity.name()).or_insert_with(|| calendar::next(spec, now, NEXT));
+                let schedule = Schedule::of(spec);
+                next.entry(entity.name()).or_insert_with(|| calendar::next(&schedule, now, NEXT));
+                schedules.insert(i, schedule);
             }
         }
         Site {
@@ -230,11 +251,13 @@ impl<'a> Site<'a> {
             resolved,
             by_kind,
             referrers,
+            dependencies,
             dependents,
-            dependencies: forward,
             by_file,
             pages: Arc::new(pages),
+            page_paths,
             next,
+            schedules,
         }
     }
 
@@ -242,7 +265,15 @@ impl<'a> Site<'a> {
     pub fn next_occurrences(&self, entity: &Entity, spec: &WindowSpec) -> Vec<Occurrence> {
         match self.next.get(entity.name()) {
             Some(next) => next.clone(),
-            None => calendar::next(spec, self.now, NEXT),
+            None => calendar::next(&Schedule::of(spec), self.now, NEXT),
+        }
+    }
+
+    /// The schedule of a window.
+    pub fn schedule(&self, window: &Entity, spec: &WindowSpec) -> Cow<'_, Schedule> {
+        match position(self.entities, window).and_then(|i| self.schedules.get(&i)) {
+            Some(schedule) => Cow::Borrowed(schedule),
+            None => Cow::Owned(Schedule::of(spec)),
         }
     }
 
@@ -253,9 +284,14 @@ impl<'a> Site<'a> {
 
     /// The entity a reference resolves to (case-insensitively, first written first).
     pub fn entity(&self, target: &EntityRef) -> Option<&'a Entity> {
-        match self.resolved.get(target.kind, &target.name) {
-            Some(entity) => Some(*entity),
-            None => self.index.entity(target.kind, &target.name),
+        self.resolve(target.kind, &target.name).map(|i| &self.entities[i])
+    }
+
+    /// The position of the entity a kind and name resolve to.
+    fn resolve(&self, kind: Kind, name: &str) -> Option<usize> {
+        match self.resolved.get(kind, name) {
+            Some(&i) => Some(i),
+            None => self.index.entity(kind, name).and_then(|e| position(self.entities, e)),
         }
     }
 
@@ -265,8 +301,11 @@ impl<'a> Site<'a> {
     }
 
     /// The page of an entity, from the root.
-    pub fn page_of(&self, entity: &Entity) -> String {
-        paths::entity_page(entity.kind(), entity.name(), self.ext)
+    pub fn page_of(&self, entity: &Entity) -> Cow<'_, str> {
+        match position(self.entities, entity) {
+            Some(i) => Cow::Borrowed(&self.page_paths[i]),
+            None => Cow::Owned(paths::entity_page(entity.kind(), entity.name(), self.ext)),
+        }
     }
 
     /// A path from the root (`calendar.html`) for a page name without extension (`calendar`).
@@ -288,23 +327,16 @@ impl<'a> Site<'a> {
         self.referrers(target, Some(field)).into_iter().filter(|e| e.kind() == kind).collect()
     }
 
-    /// What depends on `target`, and how.
-    pub fn dependents_of(&self, target: &EntityRef) -> &[(EntityRef, Relation)] {
-        self.dependents.get(target.kind, &target.name).map_or(&[], Vec::as_slice)
+    /// What depends on `target` (each as its reference resolves), sorted, and how.
+    pub fn dependents_of(&self, target: &Entity) -> impl Iterator<Item = (&'a Entity, Relation)> + '_ {
+        let list = self.resolve(target.kind(), target.name()).map_or(&[][..], |i| &self.dependents[i]);
+        list.iter().map(|&(i, relation)| (&self.entities[i], relation))
     }
 
-    /// What `entity` (one of `entities`) depends on (resolved references only), sorted, and how.
-    pub fn dependencies_of(&self, entity: &Entity) -> &[(EntityRef, Relation)] {
-        self.position(entity).map_or(&[], |i| &self.dependencies[i])
-    }
-
-    /// Where `entity` is in `entities`: pages are about entities of the site, and a position
-    /// is cheaper to look up than a name.
-    fn position(&self, entity: &Entity) -> Option<usize> {
-        let size = std::mem::size_of::<Entity>().max(1);
-        let offset = (entity as *const Entity as usize).checked_sub(self.entities.as_ptr() as usize)?;
-        let i = offset / size;
-        (offset % size == 0 && self.entities.get(i).is_some_and(|e| std::ptr::eq(e, entity))).then_some(i)
+    /// What `entity` depends on (resolved references only), sorted, and how.
+    pub fn dependencies_of(&self, entity: &Entity) -> impl Iterator<Item = (&'a Entity, Relation)> + '_ {
+        let list = position(self.entities, entity).map_or(&[][..], |i| &self.dependencies[i]);
+        list.iter().map(|&(i, relation)| (&self.entities[i], relation))
     }
 
     /// A link from page `from` to the entity `target` refers to.
@@ -350,7 +382,7 @@ impl<'a> Site<'a> {
                 Target::Reference(text) => EntityRef::parse(text).and_then(|r| self.entity(&r)),
                 Target::File(file) => self.by_file.get(file).copied(),
             };
-            found.map(|e| self.page_of(e))
+            found.map(|e| self.page_of(e).into_owned())
         };
         let links =
             Links { from_page: from, pages: &self.pages, resolve: &resolve, base_file: &entity.origin.file };
@@ -368,33 +400,34 @@ impl<'a> Site<'a> {
 
     /// The drawing of an entity's dependency neighbourhood, for page `from`.
     pub fn graph_svg(&self, from: &str, entity: &Entity, standalone: bool) -> Option<String> {
-        super::svg::neighbourhood(&entity.reference(), &PageGraph { site: self, from }, standalone)
+        let center = self.resolve(entity.kind(), entity.name())?;
+        super::svg::neighbourhood(center, &PageGraph { site: self, from }, standalone)
     }
 }
 
-/// The graph as seen from one page (links are relative to it).
+/// The graph as seen from one page (links are relative to it); nodes are positions.
 struct PageGraph<'s, 'a> {
     site: &'s Site<'a>,
     from: &'s str,
 }
 
 impl GraphSource for PageGraph<'_, '_> {
-    fn dependencies(&self, node: &EntityRef) -> &[(EntityRef, Relation)] {
-        self.site.entity(node).map_or(&[], |e| self.site.dependencies_of(e))
+    fn dependencies(&self, node: usize) -> &[(usize, Relation)] {
+        &self.site.dependencies[node]
     }
 
-    fn dependents(&self, node: &EntityRef) -> &[(EntityRef, Relation)] {
-        self.site.dependents_of(node)
+    fn dependents(&self, node: usize) -> &[(usize, Relation)] {
+        &self.site.dependents[node]
     }
 
-    fn label(&self, node: &EntityRef) -> Cow<'_, str> {
-        self.site
-            .entity(node)
-            .map_or_else(|| Cow::Owned(node.name.clone()), |e| Cow::Borrowed(e.display_name()))
+    fn key(&self, node: usize) -> (Kind, &str) {
+        let e = &self.site.entities[node];
+        (e.kind(), e.name())
     }
 
-    fn href(&self, node: &EntityRef) -> Option<String> {
-        self.site.entity(node).map(|e| paths::relative(self.from, &self.site.page_of(e)))
+    fn describe(&self, node: usize) -> (Cow<'_, str>, Option<String>) {
+        let e = &self.site.entities[node];
+        (Cow::Borrowed(e.display_name()), Some(paths::relative(self.from, &self.site.page_of(e))))
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 
 use super::site::FxHashMap;
-use crate::model::{EntityRef, Kind};
+use crate::model::Kind;
 use crate::validate::rules::refs::Relation;
 
 /// Levels drawn on each side of the centre.
@@ -23,50 +23,50 @@ const ROW: i32 = 46;
 const MARGIN: i32 = 12;
 const LABEL_CHARS: usize = 26;
 
-/// What the drawing needs to know about the graph.
+/// What the drawing needs to know about the graph, whose nodes are numbers.
 pub trait GraphSource {
     /// What `node` depends on, sorted.
-    fn dependencies(&self, node: &EntityRef) -> &[(EntityRef, Relation)];
+    fn dependencies(&self, node: usize) -> &[(usize, Relation)];
     /// What depends on `node`, sorted.
-    fn dependents(&self, node: &EntityRef) -> &[(EntityRef, Relation)];
-    /// The title shown for a node.
-    fn label(&self, node: &EntityRef) -> Cow<'_, str>;
-    /// The link to a node's page from the page the drawing is on.
-    fn href(&self, node: &EntityRef) -> Option<String>;
+    fn dependents(&self, node: usize) -> &[(usize, Relation)];
+    /// The kind and name of a node: the order of the drawing, the colour and the tooltip.
+    fn key(&self, node: usize) -> (Kind, &str);
+    /// The title shown for a node, and the link to its page from the page the drawing is on.
+    fn describe(&self, node: usize) -> (Cow<'_, str>, Option<String>);
 }
 
-struct Column<'g> {
-    nodes: Vec<&'g EntityRef>,
+struct Column {
+    nodes: Vec<usize>,
     hidden: usize,
 }
 
-/// A node where it is drawn: the top-left corner, and its title.
+/// A node where it is drawn: the top-left corner, its title and link.
 struct Placed<'g> {
+    node: usize,
+    kind: Kind,
+    name: &'g str,
     x: i32,
     y: i32,
     label: Cow<'g, str>,
+    href: Option<String>,
 }
 
 /// The SVG of the neighbourhood of `center`, or `None` when it has no dependency either way.
 /// `standalone` adds the XML namespace, for an `.svg` file of its own.
-pub fn neighbourhood<'g>(
-    center: &'g EntityRef,
-    graph: &'g dyn GraphSource,
-    standalone: bool,
-) -> Option<String> {
-    let mut column_of: FxHashMap<&'g EntityRef, i32> = FxHashMap::default();
+pub fn neighbourhood(center: usize, graph: &dyn GraphSource, standalone: bool) -> Option<String> {
+    let mut column_of: FxHashMap<usize, i32> = FxHashMap::default();
     column_of.insert(center, 0);
-    let mut columns: BTreeMap<i32, Column<'g>> = BTreeMap::new();
+    let mut columns: BTreeMap<i32, Column> = BTreeMap::new();
     columns.insert(0, Column { nodes: vec![center], hidden: 0 });
     for direction in [1, -1] {
-        let mut queue: VecDeque<(&'g EntityRef, i32)> = VecDeque::from([(center, 0)]);
+        let mut queue: VecDeque<(usize, i32)> = VecDeque::from([(center, 0)]);
         while let Some((node, col)) = queue.pop_front() {
             if col.abs() >= DEPTH {
                 continue;
             }
             let next = if direction > 0 { graph.dependencies(node) } else { graph.dependents(node) };
-            for (other, _) in next {
-                if column_of.contains_key(other) {
+            for &(other, _) in next {
+                if column_of.contains_key(&other) {
                     continue;
                 }
                 let target = col + direction;
@@ -86,7 +86,7 @@ pub fn neighbourhood<'g>(
         return None;
     }
     for column in columns.values_mut() {
-        column.nodes.sort();
+        column.nodes.sort_by_key(|&n| graph.key(n));
     }
     let first = *columns.keys().next().unwrap_or(&0);
     let rows = columns.values().map(|c| c.nodes.len() + usize::from(c.hidden > 0)).max().unwrap_or(1);
@@ -94,21 +94,25 @@ pub fn neighbourhood<'g>(
     let height = rows * ROW + 2 * MARGIN - (ROW - NODE_HEIGHT);
     let width =
         i32::try_from(columns.len()).unwrap_or(1) * COLUMN_WIDTH - (COLUMN_WIDTH - NODE_WIDTH) + 2 * MARGIN;
-    let mut place: BTreeMap<&'g EntityRef, Placed<'g>> = BTreeMap::new();
+    let mut place: Vec<Placed> = Vec::new();
     for (col, column) in &columns {
         let count = i32::try_from(column.nodes.len() + usize::from(column.hidden > 0)).unwrap_or(rows);
         let top = MARGIN + (rows - count) * ROW / 2;
         let x = MARGIN + (col - first) * COLUMN_WIDTH;
-        for (i, node) in column.nodes.iter().enumerate() {
+        for (i, &node) in column.nodes.iter().enumerate() {
             let y = top + i32::try_from(i).unwrap_or(0) * ROW;
-            place.insert(node, Placed { x, y, label: graph.label(node) });
+            let (kind, name) = graph.key(node);
+            let (label, href) = graph.describe(node);
+            place.push(Placed { node, kind, name, x, y, label, href });
         }
     }
+    place.sort_by(|a, b| (a.kind, a.name).cmp(&(b.kind, b.name)));
+    let at: FxHashMap<usize, usize> = place.iter().enumerate().map(|(i, p)| (p.node, i)).collect();
 
     // About 600 bytes a node and edge: one allocation for most drawings.
     let mut svg = String::with_capacity(1024 + place.len() * 1200);
     let namespace = if standalone { r#" xmlns="http://www.w3.org/2000/svg""# } else { "" };
-    let title = format!("Dependencies of {}", place.get(center).map_or("", |p| &p.label));
+    let title = format!("Dependencies of {}", at.get(&center).map_or("", |&i| &place[i].label));
     let _ = write!(
         svg,
         r#"<svg{namespace} class="graph" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label=""#
@@ -121,9 +125,9 @@ pub fn neighbourhood<'g>(
     );
     // Only edges between neighbouring columns are drawn (the lists under the drawing have
     // every edge): a dependent on the left, its dependency one column to the right.
-    for (from, f) in &place {
-        for (to, relation) in graph.dependencies(from) {
-            let Some(t) = place.get(to) else { continue };
+    for f in &place {
+        for (to, relation) in graph.dependencies(f.node) {
+            let Some(t) = at.get(to).map(|&i| &place[i]) else { continue };
             if t.x != f.x + COLUMN_WIDTH {
                 continue;
             }
@@ -136,19 +140,38 @@ pub fn neighbourhood<'g>(
                 Relation::Component => r#" stroke-dasharray="2 3""#,
                 Relation::Member => r#" stroke-dasharray="8 3 2 3""#,
             };
-            let _ = write!(
-                svg,
-                r##"<path class="edge {}" d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}" fill="none" stroke="#6b7280" stroke-width="1.4"{dash} marker-end="url(#cairn-arrow)"><title>"##,
-                relation_class(*relation),
-            );
-            escape_into(&mut svg, &f.label);
-            let _ = write!(svg, " {} ", relation.verb());
-            escape_into(&mut svg, &t.label);
-            svg.push_str("</title></path>");
+            Out(&mut svg)
+                .raw(r#"<path class="edge "#)
+                .raw(relation_class(*relation))
+                .raw(r#"" d="M"#)
+                .num(x1)
+                .raw(",")
+                .num(y1)
+                .raw(" C")
+                .num(mid)
+                .raw(",")
+                .num(y1)
+                .raw(" ")
+                .num(mid)
+                .raw(",")
+                .num(y2)
+                .raw(" ")
+                .num(x2)
+                .raw(",")
+                .num(y2)
+                .raw(r##"" fill="none" stroke="#6b7280" stroke-width="1.4""##)
+                .raw(dash)
+                .raw(r#" marker-end="url(#cairn-arrow)"><title>"#)
+                .text(&f.label)
+                .raw(" ")
+                .raw(relation.verb())
+                .raw(" ")
+                .text(&t.label)
+                .raw("</title></path>");
         }
     }
-    for (node, p) in &place {
-        node_svg(&mut svg, graph, node, p, *node == center);
+    for p in &place {
+        node_svg(&mut svg, p, p.node == center);
     }
     for (col, column) in &columns {
         if column.hidden > 0 {
@@ -177,65 +200,143 @@ fn relation_class(relation: Relation) -> &'static str {
     }
 }
 
-fn node_svg(svg: &mut String, graph: &dyn GraphSource, node: &EntityRef, p: &Placed, center: bool) {
-    let (kind_class, fill, stroke) = match node.kind {
+fn node_svg(svg: &mut String, p: &Placed, center: bool) {
+    let (kind_class, fill, stroke) = match p.kind {
         Kind::Service => ("service", "#e0ecff", "#3b6fd8"),
         _ => ("ci", "#e8f5e9", "#3c8c47"),
     };
-    let (fill, stroke_width) = if center { ("#fff7d6", 2.5) } else { (fill, 1.2) };
+    let (fill, stroke_width) = if center { ("#fff7d6", "2.5") } else { (fill, "1.2") };
     let center_class = if center { " center" } else { "" };
-    let href = if center { None } else { graph.href(node) };
-    match &href {
-        Some(href) => {
-            svg.push_str(r#"<a href=""#);
-            escape_into(svg, href);
-            let _ = write!(svg, r#"" class="node {kind_class}{center_class}">"#);
-        }
-        None => {
-            let _ = write!(svg, r#"<g class="node {kind_class}{center_class}">"#);
-        }
-    }
-    let (x, y) = (p.x, p.y);
-    let _ = write!(
-        svg,
-        r##"<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"/><text x="{}" y="{}" text-anchor="middle" font-size="13" fill="#111827">"##,
-        x + NODE_WIDTH / 2,
-        y + NODE_HEIGHT / 2 + 5,
-    );
+    let href = p.href.as_deref().filter(|_| !center);
+    let mut out = Out(svg);
+    match href {
+        Some(href) => out.raw(r#"<a href=""#).text(href).raw(r#"" class="node "#),
+        None => out.raw(r#"<g class="node "#),
+    };
+    out.raw(kind_class)
+        .raw(center_class)
+        .raw(r#""><rect x=""#)
+        .num(p.x)
+        .raw(r#"" y=""#)
+        .num(p.y)
+        .raw(r#"" width=""#)
+        .num(NODE_WIDTH)
+        .raw(r#"" height=""#)
+        .num(NODE_HEIGHT)
+        .raw(r#"" rx="6" fill=""#)
+        .raw(fill)
+        .raw(r#"" stroke=""#)
+        .raw(stroke)
+        .raw(r#"" stroke-width=""#)
+        .raw(stroke_width)
+        .raw(r#""/><text x=""#)
+        .num(p.x + NODE_WIDTH / 2)
+        .raw(r#"" y=""#)
+        .num(p.y + NODE_HEIGHT / 2 + 5)
+        .raw(r##"" text-anchor="middle" font-size="13" fill="#111827">"##);
     let label: &str = &p.label;
     match label.char_indices().nth(LABEL_CHARS) {
         // More than LABEL_CHARS characters: the first LABEL_CHARS - 1 and an ellipsis.
         Some(_) => {
             let cut = label.char_indices().nth(LABEL_CHARS - 1).map_or(label.len(), |(i, _)| i);
-            escape_into(svg, &label[..cut]);
-            svg.push('…');
+            out.text(&label[..cut]).raw("…")
         }
-        None => escape_into(svg, label),
-    }
-    svg.push_str("</text><title>");
-    escape_into(svg, label);
-    let _ = write!(svg, " ({}:", node.kind.short());
-    escape_into(svg, &node.name);
-    svg.push_str(")</title>");
-    svg.push_str(if href.is_some() { "</a>" } else { "</g>" });
+        None => out.text(label),
+    };
+    out.raw("</text><title>")
+        .text(label)
+        .raw(" (")
+        .raw(p.kind.short())
+        .raw(":")
+        .text(p.name)
+        .raw(")</title>")
+        .raw(if href.is_some() { "</a>" } else { "</g>" });
 }
 
-/// Appends `text` escaped for XML content and attribute values.
+/// Appends to a drawing: markup as it is, numbers, and text escaped. Each drawing has
+/// hundreds of pieces, and `write!` costs several times as much per piece.
+struct Out<'s>(&'s mut String);
+
+impl Out<'_> {
+    fn raw(&mut self, markup: &str) -> &mut Self {
+        self.0.push_str(markup);
+        self
+    }
+
+    fn num(&mut self, n: i32) -> &mut Self {
+        let mut digits = [0u8; 11];
+        let mut at = digits.len();
+        let mut rest = n.unsigned_abs();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if n < 0 {
+            self.0.push('-');
+        }
+        self.0.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+        self
+    }
+
+    fn text(&mut self, text: &str) -> &mut Self {
+        escape_into(self.0, text);
+        self
+    }
+}
+
+/// What `escape_into` does with each byte: 0 keeps it, 1 to 5 replace it (see `REPLACEMENTS`),
+/// 6 drops it (a control character), 7 starts a character that may be a C1 control.
+const ESCAPES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = 6;
+        b += 1;
+    }
+    table[b'\n' as usize] = 0;
+    table[b'\t' as usize] = 0;
+    table[0x7f] = 6;
+    table[b'<' as usize] = 1;
+    table[b'>' as usize] = 2;
+    table[b'&' as usize] = 3;
+    table[b'"' as usize] = 4;
+    table[b'\'' as usize] = 5;
+    table[0xc2] = 7;
+    table
+};
+
+const REPLACEMENTS: [&str; 6] = ["", "&lt;", "&gt;", "&amp;", "&quot;", "&#39;"];
+
+/// Appends `text` escaped for XML content and attribute values, without control characters
+/// other than line feed and tab.
 pub fn escape_into(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
     let mut plain = 0;
-    for (i, c) in text.char_indices() {
-        let replacement = match c {
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '&' => "&amp;",
-            '"' => "&quot;",
-            '\'' => "&#39;",
-            c if c.is_control() && c != '\n' && c != '\t' => "",
-            _ => continue,
+    let mut i = 0;
+    while i < bytes.len() {
+        let (replacement, width) = match ESCAPES[usize::from(bytes[i])] {
+            0 => {
+                i += 1;
+                continue;
+            }
+            6 => ("", 1),
+            // The C1 controls (U+0080 to U+009F) are C2 80 to C2 9F; other bytes of
+            // multi-byte characters are never ASCII.
+            7 if bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)) => ("", 2),
+            7 => {
+                i += 1;
+                continue;
+            }
+            k => (REPLACEMENTS[usize::from(k)], 1),
         };
         out.push_str(&text[plain..i]);
         out.push_str(replacement);
-        plain = i + c.len_utf8();
+        i += width;
+        plain = i;
     }
     out.push_str(&text[plain..]);
 }
@@ -244,55 +345,73 @@ pub fn escape_into(out: &mut String, text: &str) {
 mod tests {
     use super::*;
 
-    /// a → b → c, and b has the component db.
+    /// a → b → c, and b has the component db: nodes 0 to 3.
     struct Chain {
-        dependencies: BTreeMap<&'static str, Vec<(EntityRef, Relation)>>,
-        dependents: BTreeMap<&'static str, Vec<(EntityRef, Relation)>>,
+        nodes: [(Kind, &'static str); 4],
+        dependencies: [Vec<(usize, Relation)>; 4],
+        dependents: [Vec<(usize, Relation)>; 4],
     }
 
-    fn r(name: &str) -> EntityRef {
-        EntityRef::new(Kind::Service, name)
-    }
+    const B: usize = 1;
 
     fn chain() -> Chain {
-        let db = EntityRef::new(Kind::ConfigurationItem, "db");
         Chain {
-            dependencies: BTreeMap::from([
-                ("a", vec![(r("b"), Relation::DependsOn)]),
-                ("b", vec![(r("c"), Relation::DependsOn), (db, Relation::Component)]),
-            ]),
-            dependents: BTreeMap::from([
-                ("b", vec![(r("a"), Relation::DependsOn)]),
-                ("c", vec![(r("b"), Relation::DependsOn)]),
-                ("db", vec![(r("b"), Relation::DependsOn)]),
-            ]),
+            nodes: [
+                (Kind::Service, "a"),
+                (Kind::Service, "b"),
+                (Kind::Service, "c"),
+                (Kind::ConfigurationItem, "db"),
+            ],
+            dependencies: [
+                vec![(1, Relation::DependsOn)],
+                vec![(2, Relation::DependsOn), (3, Relation::Component)],
+                vec![],
+                vec![],
+            ],
+            dependents: [
+                vec![],
+                vec![(0, Relation::DependsOn)],
+                vec![(1, Relation::DependsOn)],
+                vec![(1, Relation::DependsOn)],
+            ],
         }
     }
 
     impl GraphSource for Chain {
-        fn dependencies(&self, node: &EntityRef) -> &[(EntityRef, Relation)] {
-            self.dependencies.get(node.name.as_str()).map_or(&[], Vec::as_slice)
+        fn dependencies(&self, node: usize) -> &[(usize, Relation)] {
+            &self.dependencies[node]
         }
-        fn dependents(&self, node: &EntityRef) -> &[(EntityRef, Relation)] {
-            self.dependents.get(node.name.as_str()).map_or(&[], Vec::as_slice)
+        fn dependents(&self, node: usize) -> &[(usize, Relation)] {
+            &self.dependents[node]
         }
-        fn label(&self, node: &EntityRef) -> Cow<'_, str> {
-            Cow::Owned(format!("<{}>", node.name))
+        fn key(&self, node: usize) -> (Kind, &str) {
+            self.nodes[node]
         }
-        fn href(&self, node: &EntityRef) -> Option<String> {
-            Some(format!("{}.html", node.name))
+        fn describe(&self, node: usize) -> (Cow<'_, str>, Option<String>) {
+            let name = self.nodes[node].1;
+            (Cow::Owned(format!("<{name}>")), Some(format!("{name}.html")))
         }
     }
 
     #[test]
+    fn escaping_drops_control_characters() {
+        let mut out = String::new();
+        escape_into(&mut out, "a<b>&\"'\u{1}\u{7f}\u{85}\u{9f}\n\té\u{a0}…");
+        assert_eq!(out, "a&lt;b&gt;&amp;&quot;&#39;\n\té\u{a0}…");
+    }
+
+    #[test]
     fn draws_both_sides_with_links_and_escaped_labels() {
-        let svg = neighbourhood(&r("b"), &chain(), false).unwrap_or_default();
+        let svg = neighbourhood(B, &chain(), false).unwrap_or_default();
         assert!(svg.starts_with("<svg class=\"graph\""), "{svg}");
         assert!(svg.contains(r#"<a href="a.html" class="node service">"#), "{svg}");
         assert!(svg.contains(r#"<a href="db.html" class="node ci">"#), "{svg}");
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"), "{svg}");
         assert_eq!(svg.matches("<path class=\"edge").count(), 3, "{svg}");
         assert!(svg.contains("<title>&lt;b&gt; has component &lt;db&gt;</title>"), "{svg}");
-        assert!(neighbourhood(&r("lonely"), &chain(), true).is_none());
+        let mut lonely = chain();
+        lonely.dependencies[B].clear();
+        lonely.dependents[B].clear();
+        assert!(neighbourhood(B, &lonely, true).is_none());
     }
 }

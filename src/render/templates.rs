@@ -49,18 +49,29 @@ pub fn asset<'o>(name: &str, overrides: &'o BTreeMap<String, String>) -> &'o str
     }
 }
 
-/// Text escaped for HTML content and attribute values.
-pub fn escape_html(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+/// Hands `text` escaped for HTML content and attribute values to `write`, in runs (no copy
+/// of the text first: every value a page prints goes through here).
+fn write_html_escaped<E>(text: &str, mut write: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+    let mut plain = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let replacement = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        if plain < i {
+            write(&text[plain..i])?;
         }
+        write(replacement)?;
+        plain = i + 1;
     }
+    if plain < text.len() {
+        write(&text[plain..])?;
+    }
+    Ok(())
 }
 
 /// Prints values: nothing for none and undefined; strings not marked safe are escaped for the
@@ -69,19 +80,22 @@ fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), E
     if value.is_none() || value.is_undefined() {
         return Ok(());
     }
-    let text = value.to_string();
+    let owned;
+    let text = match value.as_str() {
+        Some(text) => text,
+        None => {
+            owned = value.to_string();
+            &owned
+        }
+    };
     let write = |out: &mut Output, s: &str| out.write_str(s).map_err(Error::from);
     if value.is_safe() {
-        return write(out, &text);
+        return write(out, text);
     }
     match state.auto_escape() {
-        AutoEscape::Html => {
-            let mut escaped = String::with_capacity(text.len() + 8);
-            escape_html(&text, &mut escaped);
-            write(out, &escaped)
-        }
-        AutoEscape::Custom(name) if name == MARKDOWN_ESCAPE => write(out, &escape_inline(&text)),
-        _ => write(out, &text),
+        AutoEscape::Html => write_html_escaped(text, |s| write(out, s)),
+        AutoEscape::Custom(name) if name == MARKDOWN_ESCAPE => write(out, &escape_inline(text)),
+        _ => write(out, text),
     }
 }
 

@@ -329,3 +329,20 @@ fn a_file_the_caller_refuses_stops_the_render() {
     let all = render(&org(), &options(SiteFormat::Html)).map(|pages| pages.len()).unwrap_or_default();
     assert!(written.into_inner() < all);
 }
+
+#[test]
+fn the_site_view_of_a_page_in_a_folder_depends_on_the_folder_alone() {
+    let entities = org();
+    for format in [SiteFormat::Html, SiteFormat::Markdown] {
+        let site = Site::new(&entities, today(), format);
+        let view = |page: &str| serde_json::to_value(lists::site_view(&site, page)).unwrap_or_default();
+        let mut checked = 0;
+        for page in site.pages.iter() {
+            if let Some((dir, _)) = page.rsplit_once('/') {
+                assert_eq!(view(page), view(&format!("{dir}/index.{}", site.ext.0)), "{page}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 10);
+    }
+}
