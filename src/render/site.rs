@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rayon::prelude::*;
 use minijinja::Value;
 use serde::Serialize;
 
@@ -85,8 +86,11 @@ impl<'a, V> ByName<'a, V> {
         self.0[kind as usize].entry(name)
     }
 
-    fn values_mut(&mut self) -> impl Iterator<Item = &mut V> + use<'_, 'a, V> {
-        self.0.iter_mut().flat_map(FxHashMap::values_mut)
+    fn par_values_mut(&mut self) -> impl ParallelIterator<Item = &mut V> + use<'_, 'a, V>
+    where
+        V: Send,
+    {
+        self.0.par_iter_mut().flat_map(|map| map.par_iter_mut().map(|(_, v)| v))
     }
 }
 
@@ -134,6 +138,17 @@ fn position(entities: &[Entity], entity: &Entity) -> Option<usize> {
     (offset % size == 0 && entities.get(i).is_some_and(|e| std::ptr::eq(e, entity))).then_some(i)
 }
 
+/// What one entity refers to, each target by position.
+struct Outgoing {
+    /// Where the entity's own reference resolves.
+    me: Option<usize>,
+    /// Every reference that resolves, and the field it is in (normalised).
+    references: Vec<(usize, String)>,
+    /// Its dependencies in the order written, then sorted and without repeats.
+    unsorted: Vec<(usize, Relation)>,
+    dependencies: Vec<(usize, Relation)>,
+}
+
 /// How many next occurrences of a window are computed (and shown at most).
 pub const NEXT: usize = 10;
 
@@ -171,11 +186,13 @@ impl<'a> Site<'a> {
         let index = EntityIndex::new(entities, &[]);
         let mut resolved: ByName<'a, usize> = ByName::new();
         let mut by_kind: [Vec<&'a Entity>; Kind::ALL.len()] = Default::default();
-        for entity in entities {
+        let firsts: Vec<Option<usize>> = entities
+            .par_iter()
+            .map(|e| index.entity(e.kind(), e.name()).and_then(|first| position(entities, first)))
+            .collect();
+        for (entity, first) in entities.iter().zip(firsts) {
             by_kind[entity.kind() as usize].push(entity);
-            if let Some(first) =
-                index.entity(entity.kind(), entity.name()).and_then(|e| position(entities, e))
-            {
+            if let Some(first) = first {
                 resolved.entry(entity.kind(), entity.name()).or_insert(first);
             }
         }
@@ -184,36 +201,45 @@ impl<'a> Site<'a> {
             None => index.entity(kind, name).and_then(|e| position(entities, e)),
         };
         let key = |i: usize| (entities[i].kind(), entities[i].name());
+        // Each entity's references and dependencies, resolved, on every core; then gathered in
+        // the order of the entities, so the lists are the same whatever the threads did.
+        let outgoing: Vec<Outgoing> = entities
+            .par_iter()
+            .map(|entity| {
+                let references = references(entity)
+                    .into_iter()
+                    .filter_map(|site| {
+                        resolve(site.target.kind, &site.target.name).map(|t| (t, normalise(&site.pointer)))
+                    })
+                    .collect();
+                let mut dependencies: Vec<(usize, Relation)> = refs::dependencies(entity)
+                    .into_iter()
+                    .filter_map(|site| resolve(site.target.kind, &site.target.name).map(|t| (t, site.relation)))
+                    .collect();
+                let unsorted = dependencies.clone();
+                dependencies.sort_by_key(|&(i, _)| key(i));
+                dependencies.dedup_by_key(|&mut (i, _)| i);
+                Outgoing { me: resolve(entity.kind(), entity.name()), references, unsorted, dependencies }
+            })
+            .collect();
         let mut referrers: ByName<'a, Vec<Referrer<'a>>> = ByName::new();
         let mut dependencies: Vec<Vec<(usize, Relation)>> = Vec::with_capacity(entities.len());
         let mut dependents: Vec<Vec<(usize, Relation)>> = vec![Vec::new(); entities.len()];
         let mut by_file = BTreeMap::new();
-        for entity in entities {
+        for (entity, out) in entities.iter().zip(outgoing) {
             by_file.entry(&*entity.origin.file).or_insert(entity);
-            for site in references(entity) {
-                if let Some(target) = resolve(site.target.kind, &site.target.name).map(|i| &entities[i]) {
-                    let field = normalise(&site.pointer);
-                    referrers
-                        .entry(target.kind(), target.name())
-                        .or_default()
-                        .push(Referrer { entity, field });
+            for (target, field) in out.references {
+                let target = &entities[target];
+                referrers.entry(target.kind(), target.name()).or_default().push(Referrer { entity, field });
+            }
+            if let Some(me) = out.me {
+                for (target, relation) in out.unsorted {
+                    dependents[target].push((me, relation));
                 }
             }
-            let mut out = Vec::new();
-            let me = resolve(entity.kind(), entity.name());
-            for site in refs::dependencies(entity) {
-                if let Some(target) = resolve(site.target.kind, &site.target.name) {
-                    out.push((target, site.relation));
-                    if let Some(me) = me {
-                        dependents[target].push((me, site.relation));
-                    }
-                }
-            }
-            out.sort_by_key(|&(i, _)| key(i));
-            out.dedup_by_key(|&mut (i, _)| i);
-            dependencies.push(out);
+            dependencies.push(out.dependencies);
         }
-        for list in referrers.values_mut() {
+        referrers.par_values_mut().for_each(|list| {
             list.sort_by(|a, b| {
                 (a.entity.kind(), a.entity.name(), &a.field).cmp(&(
                     b.entity.kind(),
@@ -222,13 +248,13 @@ impl<'a> Site<'a> {
                 ))
             });
             list.dedup_by(|a, b| std::ptr::eq(a.entity, b.entity) && a.field == b.field);
-        }
-        for list in &mut dependents {
+        });
+        dependents.par_iter_mut().for_each(|list| {
             list.sort_by_key(|&(i, _)| key(i));
             list.dedup_by_key(|&mut (i, _)| i);
-        }
+        });
         let page_paths: Vec<String> =
-            entities.iter().map(|e| paths::entity_page(e.kind(), e.name(), ext)).collect();
+            entities.par_iter().map(|e| paths::entity_page(e.kind(), e.name(), ext)).collect();
         let mut pages: BTreeSet<String> = page_paths.iter().cloned().collect();
         pages.extend(super::fixed_pages(ext));
         let now = super::calendar::start_of(today);

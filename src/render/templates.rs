@@ -52,6 +52,9 @@ pub fn asset<'o>(name: &str, overrides: &'o BTreeMap<String, String>) -> &'o str
 /// Hands `text` escaped for HTML content and attribute values to `write`, in runs (no copy
 /// of the text first: every value a page prints goes through here).
 fn write_html_escaped<E>(text: &str, mut write: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+    if !text.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | b'"' | b'\'')) {
+        return write(text);
+    }
     let mut plain = 0;
     for (i, b) in text.bytes().enumerate() {
         let replacement = match b {
