@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rayon::prelude::*;
 use minijinja::Value;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::calendar::{self, Occurrence, Schedule, Status};
@@ -214,7 +214,9 @@ impl<'a> Site<'a> {
                     .collect();
                 let mut dependencies: Vec<(usize, Relation)> = refs::dependencies(entity)
                     .into_iter()
-                    .filter_map(|site| resolve(site.target.kind, &site.target.name).map(|t| (t, site.relation)))
+                    .filter_map(|site| {
+                        resolve(site.target.kind, &site.target.name).map(|t| (t, site.relation))
+                    })
                     .collect();
                 let unsorted = dependencies.clone();
                 dependencies.sort_by_key(|&(i, _)| key(i));
@@ -422,6 +424,14 @@ impl<'a> Site<'a> {
     /// Optional rich text.
     pub fn rich_opt(&self, from: &str, entity: &Entity, text: Option<&str>) -> Option<Value> {
         text.filter(|t| !t.trim().is_empty()).map(|t| self.rich(from, entity, t))
+    }
+
+    /// Whether the entity has a drawing (a dependency either way, other than on itself): what
+    /// `graph_svg` says by drawing it.
+    pub fn has_graph(&self, entity: &Entity) -> bool {
+        let Some(center) = self.resolve(entity.kind(), entity.name()) else { return false };
+        let others = |list: &[(usize, Relation)]| list.iter().any(|&(i, _)| i != center);
+        others(&self.dependencies[center]) || others(&self.dependents[center])
     }
 
     /// The drawing of an entity's dependency neighbourhood, for page `from`.
