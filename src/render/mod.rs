@@ -17,6 +17,7 @@ mod assets;
 mod calendar;
 mod context;
 mod lists;
+mod lookup;
 mod markdown;
 mod pages;
 mod paths;
@@ -35,8 +36,9 @@ use minijinja::Environment;
 use rayon::prelude::*;
 
 use crate::model::{Entity, Kind, Spec};
+use lookup::FxHashMap;
 use paths::Ext;
-use site::{FxHashMap, Site};
+use site::Site;
 
 /// The kind of site to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

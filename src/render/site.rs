@@ -2,7 +2,7 @@
 //! the set of pages, and the small views (links, rich text) that contexts are made of.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::calendar::{self, Occurrence, Schedule, Status};
+use super::lookup::{position, ByName, FxHashMap};
 use super::markdown::{self, Links, Target};
 use super::paths::{self, Ext};
 use super::svg::GraphSource;
@@ -25,73 +26,6 @@ use crate::validate::rules::refs::{self, references, Relation};
 pub struct Referrer<'a> {
     pub entity: &'a Entity,
     pub field: String,
-}
-
-/// The multiply-rotate hash of rustc (FxHash): names are short and not chosen to collide
-/// with each other, and pages look up hundreds of them, so SipHash's protection costs more
-/// than it buys here.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let mut last = [0; 8];
-        let rest = chunks.remainder();
-        last[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(last) ^ rest.len() as u64);
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        // The product's high bits are the well-mixed ones; hash tables index by the low bits.
-        self.0.rotate_left(26)
-    }
-}
-
-/// A hash map with [`FxHasher`].
-pub type FxHashMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
-
-/// Values by entity kind and name as written (names borrowed from the entities).
-struct ByName<'a, V>([FxHashMap<&'a str, V>; Kind::ALL.len()]);
-
-impl<'a, V> ByName<'a, V> {
-    fn new() -> Self {
-        ByName(Default::default())
-    }
-
-    fn get(&self, kind: Kind, name: &str) -> Option<&V> {
-        self.0[kind as usize].get(name)
-    }
-
-    fn entry(&mut self, kind: Kind, name: &'a str) -> std::collections::hash_map::Entry<'_, &'a str, V> {
-        self.0[kind as usize].entry(name)
-    }
-
-    fn par_values_mut(&mut self) -> impl ParallelIterator<Item = &mut V> + use<'_, 'a, V>
-    where
-        V: Send,
-    {
-        self.0.par_iter_mut().flat_map(|map| map.par_iter_mut().map(|(_, v)| v))
-    }
 }
 
 /// The entities of one render and everything derived from them. Built once, then only read,
@@ -127,15 +61,6 @@ pub struct Site<'a> {
     next: BTreeMap<&'a str, Vec<Occurrence>>,
     /// The schedule of each window, by position.
     schedules: FxHashMap<usize, Schedule>,
-}
-
-/// Where `entity` is in `entities`, when it is one of them: a position is cheaper to keep
-/// and follow than a name.
-fn position(entities: &[Entity], entity: &Entity) -> Option<usize> {
-    let size = std::mem::size_of::<Entity>().max(1);
-    let offset = (entity as *const Entity as usize).checked_sub(entities.as_ptr() as usize)?;
-    let i = offset / size;
-    (offset % size == 0 && entities.get(i).is_some_and(|e| std::ptr::eq(e, entity))).then_some(i)
 }
 
 /// What one entity refers to, each target by position.

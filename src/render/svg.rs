@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 
-use super::site::FxHashMap;
+use super::lookup::FxHashMap;
 use crate::model::Kind;
 use crate::validate::rules::refs::Relation;
 
