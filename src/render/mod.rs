@@ -267,8 +267,8 @@ impl<'s, 'a> Maker<'s, 'a> {
             ctx.insert("page", Value::from(Serde(lists::page_view(site, &path, title))));
             ctx.extend(extra);
             let name = format!("{template}.{}", site.ext.0);
-            let text = templates::render(env, &name, Value::from_pairs(ctx))?;
-            Ok::<Page, RenderError>(Page { path, bytes: text.into_bytes() })
+            let bytes = templates::render(env, &name, Value::from_pairs(ctx))?;
+            Ok::<Page, RenderError>(Page { path, bytes })
         };
         Ok(match job {
             Job::Entity { path, entities } => {
