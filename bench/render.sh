@@ -45,6 +45,11 @@ done
 for i in $(seq "$RUNS"); do
     measure markdown "$CAIRN" render "$ORG" --out "$RAW/site-md-$i" --format markdown
 done
+# What writing the site costs by itself: copying it (from the page cache) into a new directory,
+# on one core. No renderer that writes these files can spend less system time.
+for i in $(seq "$RUNS"); do
+    measure copy cp -r "$RAW/site-html-1" "$RAW/site-copy-$i"
+done
 pages=$(find "$RAW/site-html-1" -type f | wc -l)
 site_mb=$(du -sm --apparent-size "$RAW/site-html-1" | cut -f1)
 md_files=$(find "$RAW/site-md-1" -type f | wc -l)
@@ -53,6 +58,8 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 median() { sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 wall() { awk '{print $1}' "$RAW/$1" | median; }
 cpu() { awk '{printf "%.2f\n", $3 + $4}' "$RAW/$1" | median; }
+user() { awk '{print $3}' "$RAW/$1" | median; }
+sys() { awk '{print $4}' "$RAW/$1" | median; }
 peak_mb() { awk 'BEGIN{m=0} {if ($2>m) m=$2} END {printf "%.0f", m/1024}' "$RAW/$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 # The render/validate ratio of each side-by-side pair, smallest first.
@@ -60,7 +67,10 @@ pairs=$(paste -d' ' "$RAW/validate" "$RAW/html" | awk '{printf "%.2f\n", $5/$1}'
 V=$(wall validate)
 H=$(wall html)
 M=$(wall markdown)
-row() { printf '| %s | `%s` | %s s | %s s | %s MB | %s |\n' "$1" "$2" "$(wall "$3")" "$(cpu "$3")" "$(peak_mb "$3")" "$4"; }
+row() {
+    printf '| %s | `%s` | %s s | %s s (%s + %s) | %s MB | %s |\n' "$1" "$2" "$(wall "$3")" "$(cpu "$3")" \
+        "$(user "$3")" "$(sys "$3")" "$(peak_mb "$3")" "$4"
+}
 
 MARKER='<!-- Everything below this line is kept when bench/render.sh rewrites this file. -->'
 KEPT=""
@@ -83,11 +93,12 @@ if [[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no) ]]; then COMM
     echo "  and CPU time (user + system, all threads) are medians; memory is the largest peak RSS."
     echo "  Each render writes into a new directory."
     echo
-    echo "| what | command | wall time | CPU time | peak memory | vs validate (wall) |"
+    echo "| what | command | wall time | CPU time (user + system) | peak memory | vs validate (wall) |"
     echo "|---|---|---|---|---|---|"
     row validate "cairn validate DIR --format json" validate "1.00×"
     row "render HTML" "cairn render DIR --out SITE" html "$(ratio "$H" "$V")×"
     row "render Markdown" "cairn render DIR --out SITE --format markdown" markdown "$(ratio "$M" "$V")×"
+    row "writing the HTML site" "cp -r SITE NEW" copy "$(ratio "$(wall copy)" "$V")×"
     echo
     echo "Render / validate in each side-by-side pair: $pairs."
     echo
