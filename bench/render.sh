@@ -1,60 +1,112 @@
 #!/usr/bin/env bash
 # Benchmark `cairn render` (HTML and Markdown) on the synthetic organisation bench/run.sh made,
 # side by side with `cairn validate` of the same tree (issue target: render < 2× validate), and
-# write the results to docs/benchmarks-render.md.
+# write the results to docs/benchmarks-render.md (notes below the marker line are kept).
 #
 # Usage: bench/run.sh [N] first (it generates bench-out/org-N), then bench/render.sh [N=100000]
+# Environment: RUNS (default 3), CARGO_TARGET_DIR (where the release binary is built).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 N=${1:-100000}
-RUNS=3
+RUNS=${RUNS:-3}
 OUT=$ROOT/bench-out
 ORG=$OUT/org-$N
+RAW=$OUT/render-$N
 REPORT=$ROOT/docs/benchmarks-render.md
 [[ -d $ORG ]] || { echo "bench/render.sh: run bench/run.sh $N first (no $ORG)" >&2; exit 2; }
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 cargo build --release --quiet --bin cairn
-CAIRN=$ROOT/target/release/cairn
+CAIRN=${CARGO_TARGET_DIR:-$ROOT/target}/release/cairn
+rm -rf "$RAW"
+mkdir -p "$RAW"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# Runs a command RUNS times; prints "median_seconds max_rss_kb".
+# measure NAME CMD...: one run under GNU time; appends "wall_s max_rss_kb user_s sys_s" to $RAW/NAME.
+# Every render writes into a directory that never existed: on ext4 without a journal, creating
+# files shortly after deleting many is slow (the allocator skips recently deleted inodes for a
+# minute or more), which would measure the file system's bookkeeping of the previous run.
 measure() {
-    local times=() rss=0 t m
-    for _ in $(seq "$RUNS"); do
-        rm -rf "$OUT/site"
-        /usr/bin/time -f '%e %M' -o "$OUT/render-time.txt" "$@" >/dev/null 2>"$OUT/render-stderr.txt"
-        read -r t m < <(tail -n 1 "$OUT/render-time.txt")
-        times+=("$t")
-        if (( m > rss )); then rss=$m; fi
-    done
-    printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")" "$rss"
+    local name=$1
+    shift
+    /usr/bin/time -f '%e %M %U %S' -o "$RAW/time" "$@" >/dev/null 2>"$RAW/$name.stderr" ||
+        { echo "bench/render.sh: $name failed:" >&2; tail -n 5 "$RAW/$name.stderr" >&2; exit 1; }
+    tail -n 1 "$RAW/time" >>"$RAW/$name"
+    printf '   %-9s %s\n' "$name" "$(tail -n 1 "$RAW/time")" >&2
 }
 
 export CAIRN_TODAY=2026-11-22
-read -r v_time v_rss < <(measure "$CAIRN" validate "$ORG" --format json)
-read -r h_time h_rss < <(measure "$CAIRN" render "$ORG" --out "$OUT/site")
-pages=$(find "$OUT/site" -type f | wc -l)
-site_mb=$(du -sm --apparent-size "$OUT/site" | cut -f1)
-read -r m_time m_rss < <(measure "$CAIRN" render "$ORG" --out "$OUT/site" --format markdown)
-ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+"$CAIRN" validate "$ORG" --format json >/dev/null # warm the page cache
+for i in $(seq "$RUNS"); do
+    # Side by side: each render right after a validate, so both see the same load.
+    measure validate "$CAIRN" validate "$ORG" --format json
+    measure html "$CAIRN" render "$ORG" --out "$RAW/site-html-$i"
+done
+for i in $(seq "$RUNS"); do
+    measure markdown "$CAIRN" render "$ORG" --out "$RAW/site-md-$i" --format markdown
+done
+# What writing the site costs by itself: copying it (from the page cache) into a new directory,
+# on one core. No renderer that writes these files can spend less system time.
+for i in $(seq "$RUNS"); do
+    measure copy cp -r "$RAW/site-html-1" "$RAW/site-copy-$i"
+done
+pages=$(find "$RAW/site-html-1" -type f | wc -l)
+site_mb=$(du -sm --apparent-size "$RAW/site-html-1" | cut -f1)
+md_files=$(find "$RAW/site-md-1" -type f | wc -l)
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
-cat > "$REPORT" <<MD
-# Render benchmark
+median() { sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+wall() { awk '{print $1}' "$RAW/$1" | median; }
+cpu() { awk '{printf "%.2f\n", $3 + $4}' "$RAW/$1" | median; }
+user() { awk '{print $3}' "$RAW/$1" | median; }
+sys() { awk '{print $4}' "$RAW/$1" | median; }
+peak_mb() { awk 'BEGIN{m=0} {if ($2>m) m=$2} END {printf "%.0f", m/1024}' "$RAW/$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+# The render/validate ratio of each side-by-side pair, smallest first.
+pairs=$(paste -d' ' "$RAW/validate" "$RAW/html" | awk '{printf "%.2f\n", $5/$1}' | sort -n | paste -sd' ' | sed 's/ /, /g')
+V=$(wall validate)
+H=$(wall html)
+M=$(wall markdown)
+row() {
+    printf '| %s | `%s` | %s s | %s s (%s + %s) | %s MB | %s |\n' "$1" "$2" "$(wall "$3")" "$(cpu "$3")" \
+        "$(user "$3")" "$(sys "$3")" "$(peak_mb "$3")" "$4"
+}
 
-Written by \`bench/render.sh $N\`; run it again to reproduce (after \`bench/run.sh $N\`).
-
-- Date: $(date -u +%Y-%m-%dT%H:%MZ); cairn commit $(git -C "$ROOT" rev-parse --short HEAD)
-- Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) memory; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)
-- Input: the \`cairn-gen org --entities $N\` tree of bench/run.sh. The HTML site: $pages files, $site_mb MB.
-- Wall time: median of $RUNS runs; memory: the largest peak RSS.
-
-| what | command | wall time | peak memory | vs validate |
-|---|---|---|---|---|
-| validate | \`cairn validate DIR --format json\` | ${v_time} s | $(( v_rss / 1024 )) MB | 1.00× |
-| render HTML | \`cairn render DIR --out SITE\` | ${h_time} s | $(( h_rss / 1024 )) MB | $(ratio "$h_time" "$v_time")× |
-| render Markdown | \`cairn render DIR --out SITE --format markdown\` | ${m_time} s | $(( m_rss / 1024 )) MB | $(ratio "$m_time" "$v_time")× |
-
-Target: render under 2× the time of \`cairn validate\` on the same tree. Rendering includes the whole
-validation (it renders the valid entities), so the ratio is 1 plus the cost of the pages.
-MD
+MARKER='<!-- Everything below this line is kept when bench/render.sh rewrites this file. -->'
+KEPT=""
+if [[ -f $REPORT ]] && grep -qF "$MARKER" "$REPORT"; then
+    KEPT=$(awk -v m="$MARKER" 'found {print} $0 == m {found = 1}' "$REPORT")
+fi
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
+if [[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no) ]]; then COMMIT="$COMMIT (with uncommitted changes)"; fi
+{
+    echo "# Render benchmark"
+    echo
+    echo "Written by \`bench/render.sh $N\`; run it again to reproduce (after \`bench/run.sh $N\`)."
+    echo
+    echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); cairn commit $COMMIT"
+    echo "- Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) memory, $(uname -sr); shared with other"
+    echo "  work: load average (1, 5, 15 min) $LOAD_START at the start, $LOAD_END at the end."
+    echo "- Input: the \`cairn-gen org --entities $N\` tree of bench/run.sh. The HTML site: $pages files,"
+    echo "  $site_mb MB; the Markdown site: $md_files files (pages and drawings)."
+    echo "- $RUNS runs of each; validate and HTML render alternate, so each pair saw the same load. Wall"
+    echo "  and CPU time (user + system, all threads) are medians; memory is the largest peak RSS."
+    echo "  Each render writes into a new directory."
+    echo
+    echo "| what | command | wall time | CPU time (user + system) | peak memory | vs validate (wall) |"
+    echo "|---|---|---|---|---|---|"
+    row validate "cairn validate DIR --format json" validate "1.00×"
+    row "render HTML" "cairn render DIR --out SITE" html "$(ratio "$H" "$V")×"
+    row "render Markdown" "cairn render DIR --out SITE --format markdown" markdown "$(ratio "$M" "$V")×"
+    row "writing the HTML site" "cp -r SITE NEW" copy "$(ratio "$(wall copy)" "$V")×"
+    echo
+    echo "Render / validate in each side-by-side pair: $pairs."
+    echo
+    echo "Target: render under 2× the time of \`cairn validate\` on the same tree. Rendering includes the"
+    echo "whole validation (it renders the valid entities), so the ratio is 1 plus the cost of the pages."
+    echo
+    echo "$MARKER"
+    if [[ -n $KEPT ]]; then printf '%s\n' "$KEPT"; fi
+} >"$REPORT"
+rm -rf "$RAW"/site-*
 cat "$REPORT"

@@ -169,10 +169,9 @@ fn graph(site: &Site, from: &str, entity: &Entity) -> Graph {
         super::SiteFormat::Html => {
             Graph { svg: site.graph_svg(from, entity, false).map(Value::from_safe_string), file: None }
         }
-        super::SiteFormat::Markdown => Graph {
-            svg: None,
-            file: site.graph_svg(from, entity, true).map(|_| format!("{}.svg", entity.name())),
-        },
+        super::SiteFormat::Markdown => {
+            Graph { svg: None, file: site.has_graph(entity).then(|| format!("{}.svg", entity.name())) }
+        }
     }
 }
 

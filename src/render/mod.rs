@@ -17,6 +17,7 @@ mod assets;
 mod calendar;
 mod context;
 mod lists;
+mod lookup;
 mod markdown;
 mod pages;
 mod paths;
@@ -35,8 +36,9 @@ use minijinja::Environment;
 use rayon::prelude::*;
 
 use crate::model::{Entity, Kind, Spec};
+use lookup::FxHashMap;
 use paths::Ext;
-use site::{FxHashMap, Site};
+use site::Site;
 
 /// The kind of site to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -265,8 +267,8 @@ impl<'s, 'a> Maker<'s, 'a> {
             ctx.insert("page", Value::from(Serde(lists::page_view(site, &path, title))));
             ctx.extend(extra);
             let name = format!("{template}.{}", site.ext.0);
-            let text = templates::render(env, &name, Value::from_pairs(ctx))?;
-            Ok::<Page, RenderError>(Page { path, bytes: text.into_bytes() })
+            let bytes = templates::render(env, &name, Value::from_pairs(ctx))?;
+            Ok::<Page, RenderError>(Page { path, bytes })
         };
         Ok(match job {
             Job::Entity { path, entities } => {

@@ -2,14 +2,16 @@
 //! the set of pages, and the small views (links, rich text) that contexts are made of.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use minijinja::Value;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::calendar::{self, Occurrence, Schedule, Status};
+use super::lookup::{position, ByName, FxHashMap};
 use super::markdown::{self, Links, Target};
 use super::paths::{self, Ext};
 use super::svg::GraphSource;
@@ -24,70 +26,6 @@ use crate::validate::rules::refs::{self, references, Relation};
 pub struct Referrer<'a> {
     pub entity: &'a Entity,
     pub field: String,
-}
-
-/// The multiply-rotate hash of rustc (FxHash): names are short and not chosen to collide
-/// with each other, and pages look up hundreds of them, so SipHash's protection costs more
-/// than it buys here.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let mut last = [0; 8];
-        let rest = chunks.remainder();
-        last[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(last) ^ rest.len() as u64);
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        // The product's high bits are the well-mixed ones; hash tables index by the low bits.
-        self.0.rotate_left(26)
-    }
-}
-
-/// A hash map with [`FxHasher`].
-pub type FxHashMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
-
-/// Values by entity kind and name as written (names borrowed from the entities).
-struct ByName<'a, V>([FxHashMap<&'a str, V>; Kind::ALL.len()]);
-
-impl<'a, V> ByName<'a, V> {
-    fn new() -> Self {
-        ByName(Default::default())
-    }
-
-    fn get(&self, kind: Kind, name: &str) -> Option<&V> {
-        self.0[kind as usize].get(name)
-    }
-
-    fn entry(&mut self, kind: Kind, name: &'a str) -> std::collections::hash_map::Entry<'_, &'a str, V> {
-        self.0[kind as usize].entry(name)
-    }
-
-    fn values_mut(&mut self) -> impl Iterator<Item = &mut V> + use<'_, 'a, V> {
-        self.0.iter_mut().flat_map(FxHashMap::values_mut)
-    }
 }
 
 /// The entities of one render and everything derived from them. Built once, then only read,
@@ -125,13 +63,15 @@ pub struct Site<'a> {
     schedules: FxHashMap<usize, Schedule>,
 }
 
-/// Where `entity` is in `entities`, when it is one of them: a position is cheaper to keep
-/// and follow than a name.
-fn position(entities: &[Entity], entity: &Entity) -> Option<usize> {
-    let size = std::mem::size_of::<Entity>().max(1);
-    let offset = (entity as *const Entity as usize).checked_sub(entities.as_ptr() as usize)?;
-    let i = offset / size;
-    (offset % size == 0 && entities.get(i).is_some_and(|e| std::ptr::eq(e, entity))).then_some(i)
+/// What one entity refers to, each target by position.
+struct Outgoing {
+    /// Where the entity's own reference resolves.
+    me: Option<usize>,
+    /// Every reference that resolves, and the field it is in (normalised).
+    references: Vec<(usize, String)>,
+    /// Its dependencies in the order written, then sorted and without repeats.
+    unsorted: Vec<(usize, Relation)>,
+    dependencies: Vec<(usize, Relation)>,
 }
 
 /// How many next occurrences of a window are computed (and shown at most).
@@ -171,11 +111,13 @@ impl<'a> Site<'a> {
         let index = EntityIndex::new(entities, &[]);
         let mut resolved: ByName<'a, usize> = ByName::new();
         let mut by_kind: [Vec<&'a Entity>; Kind::ALL.len()] = Default::default();
-        for entity in entities {
+        let firsts: Vec<Option<usize>> = entities
+            .par_iter()
+            .map(|e| index.entity(e.kind(), e.name()).and_then(|first| position(entities, first)))
+            .collect();
+        for (entity, first) in entities.iter().zip(firsts) {
             by_kind[entity.kind() as usize].push(entity);
-            if let Some(first) =
-                index.entity(entity.kind(), entity.name()).and_then(|e| position(entities, e))
-            {
+            if let Some(first) = first {
                 resolved.entry(entity.kind(), entity.name()).or_insert(first);
             }
         }
@@ -184,36 +126,47 @@ impl<'a> Site<'a> {
             None => index.entity(kind, name).and_then(|e| position(entities, e)),
         };
         let key = |i: usize| (entities[i].kind(), entities[i].name());
+        // Each entity's references and dependencies, resolved, on every core; then gathered in
+        // the order of the entities, so the lists are the same whatever the threads did.
+        let outgoing: Vec<Outgoing> = entities
+            .par_iter()
+            .map(|entity| {
+                let references = references(entity)
+                    .into_iter()
+                    .filter_map(|site| {
+                        resolve(site.target.kind, &site.target.name).map(|t| (t, normalise(&site.pointer)))
+                    })
+                    .collect();
+                let mut dependencies: Vec<(usize, Relation)> = refs::dependencies(entity)
+                    .into_iter()
+                    .filter_map(|site| {
+                        resolve(site.target.kind, &site.target.name).map(|t| (t, site.relation))
+                    })
+                    .collect();
+                let unsorted = dependencies.clone();
+                dependencies.sort_by_key(|&(i, _)| key(i));
+                dependencies.dedup_by_key(|&mut (i, _)| i);
+                Outgoing { me: resolve(entity.kind(), entity.name()), references, unsorted, dependencies }
+            })
+            .collect();
         let mut referrers: ByName<'a, Vec<Referrer<'a>>> = ByName::new();
         let mut dependencies: Vec<Vec<(usize, Relation)>> = Vec::with_capacity(entities.len());
         let mut dependents: Vec<Vec<(usize, Relation)>> = vec![Vec::new(); entities.len()];
         let mut by_file = BTreeMap::new();
-        for entity in entities {
+        for (entity, out) in entities.iter().zip(outgoing) {
             by_file.entry(&*entity.origin.file).or_insert(entity);
-            for site in references(entity) {
-                if let Some(target) = resolve(site.target.kind, &site.target.name).map(|i| &entities[i]) {
-                    let field = normalise(&site.pointer);
-                    referrers
-                        .entry(target.kind(), target.name())
-                        .or_default()
-                        .push(Referrer { entity, field });
+            for (target, field) in out.references {
+                let target = &entities[target];
+                referrers.entry(target.kind(), target.name()).or_default().push(Referrer { entity, field });
+            }
+            if let Some(me) = out.me {
+                for (target, relation) in out.unsorted {
+                    dependents[target].push((me, relation));
                 }
             }
-            let mut out = Vec::new();
-            let me = resolve(entity.kind(), entity.name());
-            for site in refs::dependencies(entity) {
-                if let Some(target) = resolve(site.target.kind, &site.target.name) {
-                    out.push((target, site.relation));
-                    if let Some(me) = me {
-                        dependents[target].push((me, site.relation));
-                    }
-                }
-            }
-            out.sort_by_key(|&(i, _)| key(i));
-            out.dedup_by_key(|&mut (i, _)| i);
-            dependencies.push(out);
+            dependencies.push(out.dependencies);
         }
-        for list in referrers.values_mut() {
+        referrers.par_values_mut().for_each(|list| {
             list.sort_by(|a, b| {
                 (a.entity.kind(), a.entity.name(), &a.field).cmp(&(
                     b.entity.kind(),
@@ -222,13 +175,13 @@ impl<'a> Site<'a> {
                 ))
             });
             list.dedup_by(|a, b| std::ptr::eq(a.entity, b.entity) && a.field == b.field);
-        }
-        for list in &mut dependents {
+        });
+        dependents.par_iter_mut().for_each(|list| {
             list.sort_by_key(|&(i, _)| key(i));
             list.dedup_by_key(|&mut (i, _)| i);
-        }
+        });
         let page_paths: Vec<String> =
-            entities.iter().map(|e| paths::entity_page(e.kind(), e.name(), ext)).collect();
+            entities.par_iter().map(|e| paths::entity_page(e.kind(), e.name(), ext)).collect();
         let mut pages: BTreeSet<String> = page_paths.iter().cloned().collect();
         pages.extend(super::fixed_pages(ext));
         let now = super::calendar::start_of(today);
@@ -396,6 +349,14 @@ impl<'a> Site<'a> {
     /// Optional rich text.
     pub fn rich_opt(&self, from: &str, entity: &Entity, text: Option<&str>) -> Option<Value> {
         text.filter(|t| !t.trim().is_empty()).map(|t| self.rich(from, entity, t))
+    }
+
+    /// Whether the entity has a drawing (a dependency either way, other than on itself): what
+    /// `graph_svg` says by drawing it.
+    pub fn has_graph(&self, entity: &Entity) -> bool {
+        let Some(center) = self.resolve(entity.kind(), entity.name()) else { return false };
+        let others = |list: &[(usize, Relation)]| list.iter().any(|&(i, _)| i != center);
+        others(&self.dependencies[center]) || others(&self.dependents[center])
     }
 
     /// The drawing of an entity's dependency neighbourhood, for page `from`.

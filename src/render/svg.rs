@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 
-use super::site::FxHashMap;
+use super::lookup::FxHashMap;
 use crate::model::Kind;
 use crate::validate::rules::refs::Relation;
 
@@ -48,6 +48,8 @@ struct Placed<'g> {
     x: i32,
     y: i32,
     label: Cow<'g, str>,
+    /// The label escaped (it is printed three times and more).
+    escaped: String,
     href: Option<String>,
 }
 
@@ -103,7 +105,9 @@ pub fn neighbourhood(center: usize, graph: &dyn GraphSource, standalone: bool) -
             let y = top + i32::try_from(i).unwrap_or(0) * ROW;
             let (kind, name) = graph.key(node);
             let (label, href) = graph.describe(node);
-            place.push(Placed { node, kind, name, x, y, label, href });
+            let mut escaped = String::with_capacity(label.len());
+            escape_into(&mut escaped, &label);
+            place.push(Placed { node, kind, name, x, y, label, escaped, href });
         }
     }
     place.sort_by(|a, b| (a.kind, a.name).cmp(&(b.kind, b.name)));
@@ -162,11 +166,11 @@ pub fn neighbourhood(center: usize, graph: &dyn GraphSource, standalone: bool) -
                 .raw(r##"" fill="none" stroke="#6b7280" stroke-width="1.4""##)
                 .raw(dash)
                 .raw(r#" marker-end="url(#cairn-arrow)"><title>"#)
-                .text(&f.label)
+                .raw(&f.escaped)
                 .raw(" ")
                 .raw(relation.verb())
                 .raw(" ")
-                .text(&t.label)
+                .raw(&t.escaped)
                 .raw("</title></path>");
         }
     }
@@ -241,10 +245,10 @@ fn node_svg(svg: &mut String, p: &Placed, center: bool) {
             let cut = label.char_indices().nth(LABEL_CHARS - 1).map_or(label.len(), |(i, _)| i);
             out.text(&label[..cut]).raw("…")
         }
-        None => out.text(label),
+        None => out.raw(&p.escaped),
     };
     out.raw("</text><title>")
-        .text(label)
+        .raw(&p.escaped)
         .raw(" (")
         .raw(p.kind.short())
         .raw(":")
@@ -264,21 +268,21 @@ impl Out<'_> {
     }
 
     fn num(&mut self, n: i32) -> &mut Self {
-        let mut digits = [0u8; 11];
-        let mut at = digits.len();
-        let mut rest = n.unsigned_abs();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
         if n < 0 {
             self.0.push('-');
         }
-        self.0.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+        let n = n.unsigned_abs();
+        let mut unit = 1;
+        while unit <= n / 10 {
+            unit *= 10;
+        }
+        loop {
+            self.0.push(char::from(b'0' + ((n / unit) % 10) as u8));
+            if unit == 1 {
+                break;
+            }
+            unit /= 10;
+        }
         self
     }
 
@@ -315,6 +319,10 @@ const REPLACEMENTS: [&str; 6] = ["", "&lt;", "&gt;", "&amp;", "&quot;", "&#39;"]
 /// other than line feed and tab.
 pub fn escape_into(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
+    if bytes.iter().all(|&b| ESCAPES[usize::from(b)] == 0) {
+        out.push_str(text);
+        return;
+    }
     let mut plain = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -391,6 +399,15 @@ mod tests {
             let name = self.nodes[node].1;
             (Cow::Owned(format!("<{name}>")), Some(format!("{name}.html")))
         }
+    }
+
+    #[test]
+    fn numbers_are_written_out() {
+        let mut svg = String::new();
+        for n in [0, 7, 10, 46, 230, 1009, -5, -120, i32::MAX, i32::MIN] {
+            Out(&mut svg).num(n).raw(" ");
+        }
+        assert_eq!(svg, "0 7 10 46 230 1009 -5 -120 2147483647 -2147483648 ");
     }
 
     #[test]

@@ -52,6 +52,9 @@ pub fn asset<'o>(name: &str, overrides: &'o BTreeMap<String, String>) -> &'o str
 /// Hands `text` escaped for HTML content and attribute values to `write`, in runs (no copy
 /// of the text first: every value a page prints goes through here).
 fn write_html_escaped<E>(text: &str, mut write: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+    if !text.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | b'"' | b'\'')) {
+        return write(text);
+    }
     let mut plain = 0;
     for (i, b) in text.bytes().enumerate() {
         let replacement = match b {
@@ -178,9 +181,13 @@ pub fn environment(
 }
 
 /// Renders one template.
-pub fn render(env: &Environment<'static>, name: &str, context: Value) -> Result<String, RenderError> {
+pub fn render(env: &Environment<'static>, name: &str, context: Value) -> Result<Vec<u8>, RenderError> {
     let template = env.get_template(name).map_err(|e| template_error(name, &e))?;
-    template.render(context).map_err(|e| template_error(name, &e))
+    // Room for most pages at once: growing the output as it is written cost more than
+    // writing it.
+    let mut out = Vec::with_capacity(16 * 1024);
+    template.render_captured_to(context, &mut out).map_err(|e| template_error(name, &e))?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -196,9 +203,9 @@ mod tests {
         let ctx = minijinja::context! { x => "<a href='/'>&", n => (), s => Value::from_safe_string("<b>".into()), u => "a b>" };
         assert_eq!(
             render(&html, "t.html", ctx.clone()).ok().as_deref(),
-            Some("&lt;a href=&#39;/&#39;&gt;&amp;||<b>")
+            Some(&b"&lt;a href=&#39;/&#39;&gt;&amp;||<b>"[..])
         );
-        assert_eq!(render(&html, "t.md", ctx).ok().as_deref(), Some(r"\<a href='/'\>\&|<a%20b%3E>"));
+        assert_eq!(render(&html, "t.md", ctx).ok().as_deref(), Some(&br"\<a href='/'\>\&|<a%20b%3E>"[..]));
     }
 
     #[test]

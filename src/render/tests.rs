@@ -346,3 +346,21 @@ fn the_site_view_of_a_page_in_a_folder_depends_on_the_folder_alone() {
         assert!(checked > 10);
     }
 }
+
+#[test]
+fn an_entity_has_a_drawing_when_it_says_so() {
+    let entities = org();
+    let site = Site::new(&entities, today(), SiteFormat::Markdown);
+    let mut drawn = 0;
+    for entity in &entities {
+        let page = site.page_of(entity);
+        assert_eq!(
+            site.has_graph(entity),
+            site.graph_svg(&page, entity, true).is_some(),
+            "{}",
+            entity.name()
+        );
+        drawn += usize::from(site.has_graph(entity));
+    }
+    assert!(drawn > 2);
+}
