@@ -16,6 +16,7 @@
 mod assets;
 mod calendar;
 mod context;
+mod fragments;
 mod lists;
 mod lookup;
 mod markdown;

@@ -32,7 +32,7 @@ pub const MARKDOWN: &[(&str, &str)] = embedded!("markdown":
 pub const ASSETS: &[(&str, &str)] = embedded!("assets": "style.css", "site.js");
 
 /// The escaping of Markdown templates.
-const MARKDOWN_ESCAPE: &str = "markdown";
+pub(super) const MARKDOWN_ESCAPE: &str = "markdown";
 
 fn templates(format: SiteFormat) -> &'static [(&'static str, &'static str)] {
     match format {
@@ -51,7 +51,10 @@ pub fn asset<'o>(name: &str, overrides: &'o BTreeMap<String, String>) -> &'o str
 
 /// Hands `text` escaped for HTML content and attribute values to `write`, in runs (no copy
 /// of the text first: every value a page prints goes through here).
-fn write_html_escaped<E>(text: &str, mut write: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+pub(super) fn write_html_escaped<E>(
+    text: &str,
+    mut write: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
     if !text.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | b'"' | b'\'')) {
         return write(text);
     }
@@ -104,7 +107,7 @@ fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), E
 
 /// `{{ url|mdurl }}`: a link destination for Markdown: as it is when it has no character that
 /// could end it, else `<…>` with those percent-encoded.
-fn mdurl(value: String) -> Value {
+pub(super) fn mdurl(value: String) -> Value {
     let plain = |c: char| !(c.is_whitespace() || c.is_control() || "<>()\\".contains(c));
     if !value.is_empty() && value.chars().all(plain) {
         return Value::from_safe_string(value);
@@ -161,6 +164,7 @@ pub fn environment(
         .map_err(|e| template_error("(syntax)", &e))?;
     env.set_syntax(syntax);
     env.add_filter("mdurl", mdurl);
+    super::fragments::register(&mut env);
     let other = match format {
         SiteFormat::Html => MARKDOWN,
         SiteFormat::Markdown => HTML,

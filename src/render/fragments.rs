@@ -1,0 +1,228 @@
+//! The small pieces of markup every page prints many times: a link to an entity, a list of
+//! links, the edges of the dependency lists, a badge. They are template functions written in
+//! Rust (`{{ link(service.owner) }}`), in HTML or Markdown after the template's escaping,
+//! because as template macros they were a quarter of the time of a page.
+//!
+//! They print exactly what the templates print: every value through [`print`], which escapes
+//! it as the formatter does (`templates::formatter`), and the result is marked safe.
+
+use minijinja::value::{Value, ValueKind};
+use minijinja::{AutoEscape, Environment, Error, State};
+
+use super::markdown::escape_inline;
+use super::templates::{write_html_escaped, MARKDOWN_ESCAPE};
+
+/// Adds the functions to an environment.
+pub fn register(env: &mut Environment<'static>) {
+    env.add_function("link", link);
+    env.add_function("links", links);
+    env.add_function("edges", edges);
+    env.add_function("badge", badge);
+}
+
+/// `link(l)`: a [Link] as a link to its page, or its title alone (HTML: with its reference as a
+/// tooltip) when it does not resolve.
+fn link(state: &State, l: Value) -> Result<Value, Error> {
+    let mut out = Out::new(state);
+    if out.markdown {
+        out.markdown_link(&l)?;
+    } else if is_true(&l.get_attr("href")?) {
+        out.html_link(&l)?;
+    } else {
+        out.raw(r#"<span class="unresolved" title=""#);
+        out.print(&l.get_attr("ref")?);
+        out.raw(r#"">"#);
+        out.print(&l.get_attr("title")?);
+        out.raw("</span>");
+    }
+    Ok(out.finish())
+}
+
+/// `links(list)`: links to pages: an inline list in HTML, separated by commas in Markdown;
+/// `none` when the list is empty.
+fn links(state: &State, list: Value) -> Result<Value, Error> {
+    let mut out = Out::new(state);
+    let items = items(&list)?;
+    if out.markdown {
+        for (i, l) in items.iter().enumerate() {
+            if i > 0 {
+                out.raw(", ");
+            }
+            out.markdown_link(l)?;
+        }
+        if items.is_empty() {
+            out.raw("none");
+        }
+    } else if items.is_empty() {
+        out.raw(r#"<span class="muted">none</span>"#);
+    } else {
+        out.raw(r#"<ul class="inline">"#);
+        for l in &items {
+            out.raw("<li>");
+            out.link_or_title(l)?;
+            out.raw("</li>");
+        }
+        out.raw("</ul>");
+    }
+    Ok(out.finish())
+}
+
+/// `edges(list)`: the entities one depends on (or that depend on it), each with its kind and
+/// the relation: a list, or "Nothing." when there are none.
+fn edges(state: &State, list: Value) -> Result<Value, Error> {
+    let mut out = Out::new(state);
+    let items = items(&list)?;
+    if out.markdown {
+        for e in &items {
+            let l = e.get_attr("link")?;
+            out.raw("- ");
+            out.markdown_link(&l)?;
+            out.raw(" — ");
+            out.print(&l.get_attr("kind")?);
+            out.raw(", ");
+            out.print(&e.get_attr("relation")?);
+            out.raw("\n");
+        }
+        if items.is_empty() {
+            out.raw("Nothing.\n");
+        }
+    } else if items.is_empty() {
+        out.raw(r#"<p class="muted">Nothing.</p>"#);
+    } else {
+        out.raw("<ul>");
+        for e in &items {
+            let l = e.get_attr("link")?;
+            out.raw("<li>");
+            out.link_or_title(&l)?;
+            out.raw(r#" <span class="muted">"#);
+            out.print(&l.get_attr("kind")?);
+            out.raw(" · ");
+            out.print(&e.get_attr("relation")?);
+            out.raw("</span></li>");
+        }
+        out.raw("</ul>");
+    }
+    Ok(out.finish())
+}
+
+/// `badge(word, kind="")`: a word in a coloured box (`b-WORD` chooses the colour); nothing
+/// when the word is empty. Markdown prints the word.
+fn badge(state: &State, word: Value, kind: Option<Value>) -> Result<Value, Error> {
+    let mut out = Out::new(state);
+    if !is_true(&word) {
+        return Ok(out.finish());
+    }
+    if out.markdown {
+        out.print(&word);
+        return Ok(out.finish());
+    }
+    out.raw(r#"<span class="badge"#);
+    if let Some(kind) = kind.filter(is_true) {
+        out.raw(" ");
+        out.print(&kind);
+    }
+    out.raw(" b-");
+    out.print(&word);
+    out.raw(r#"">"#);
+    out.print(&word);
+    out.raw("</span>");
+    Ok(out.finish())
+}
+
+/// Truth as templates see it (`{% if x %}`).
+fn is_true(value: &Value) -> bool {
+    value.is_true()
+}
+
+/// The items of a list; none and undefined are empty.
+fn items(list: &Value) -> Result<Vec<Value>, Error> {
+    match list.kind() {
+        ValueKind::None | ValueKind::Undefined => Ok(Vec::new()),
+        _ => Ok(list.try_iter()?.collect()),
+    }
+}
+
+/// Markup being made, in the language of the template that calls.
+struct Out {
+    text: String,
+    markdown: bool,
+}
+
+impl Out {
+    fn new(state: &State) -> Out {
+        let markdown = matches!(state.auto_escape(), AutoEscape::Custom(name) if name == MARKDOWN_ESCAPE);
+        Out { text: String::with_capacity(128), markdown }
+    }
+
+    fn raw(&mut self, markup: &str) {
+        self.text.push_str(markup);
+    }
+
+    /// A value as `{{ value }}` prints it.
+    fn print(&mut self, value: &Value) {
+        if value.is_none() || value.is_undefined() {
+            return;
+        }
+        let owned;
+        let text = match value.as_str() {
+            Some(text) => text,
+            None => {
+                owned = value.to_string();
+                &owned
+            }
+        };
+        if value.is_safe() {
+            self.text.push_str(text);
+        } else if self.markdown {
+            self.text.push_str(&escape_inline(text));
+        } else {
+            let _ = write_html_escaped(text, |s| {
+                self.text.push_str(s);
+                Ok::<(), ()>(())
+            });
+        }
+    }
+
+    /// HTML: `<a href="…">title</a>`.
+    fn html_link(&mut self, l: &Value) -> Result<(), Error> {
+        self.raw(r#"<a href=""#);
+        self.print(&l.get_attr("href")?);
+        self.raw(r#"">"#);
+        self.print(&l.get_attr("title")?);
+        self.raw("</a>");
+        Ok(())
+    }
+
+    /// HTML: a link, or the title alone when it does not resolve.
+    fn link_or_title(&mut self, l: &Value) -> Result<(), Error> {
+        if is_true(&l.get_attr("href")?) {
+            self.html_link(l)
+        } else {
+            self.print(&l.get_attr("title")?);
+            Ok(())
+        }
+    }
+
+    /// Markdown: `[title](href)`, or the title alone when it does not resolve.
+    fn markdown_link(&mut self, l: &Value) -> Result<(), Error> {
+        let href = l.get_attr("href")?;
+        if !is_true(&href) {
+            self.print(&l.get_attr("title")?);
+            return Ok(());
+        }
+        self.raw("[");
+        self.print(&l.get_attr("title")?);
+        self.raw("](");
+        let destination = match href.as_str() {
+            Some(text) => text.to_owned(),
+            None => href.to_string(),
+        };
+        self.print(&super::templates::mdurl(destination));
+        self.raw(")");
+        Ok(())
+    }
+
+    fn finish(self) -> Value {
+        Value::from_safe_string(self.text)
+    }
+}
