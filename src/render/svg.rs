@@ -125,8 +125,10 @@ pub fn neighbourhood(center: usize, graph: &dyn GraphSource, standalone: bool) -
     svg.push_str(r#""><title>"#);
     escape_into(&mut svg, &title);
     svg.push_str(
-        r##"</title><defs><marker id="cairn-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6b7280"/></marker></defs>"##,
+        r##"</title><defs><marker id="cairn-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6b7280"/></marker></defs><g class="edges" fill="none" stroke="#6b7280" stroke-width="1.4" marker-end="url(#cairn-arrow)">"##,
     );
+    // Paint is set once on the groups of edges and of nodes and inherited: most of a drawing
+    // is its edges and nodes, and a site has tens of thousands of drawings.
     // Only edges between neighbouring columns are drawn (the lists under the drawing have
     // every edge): a dependent on the left, its dependency one column to the right.
     for f in &place {
@@ -147,7 +149,9 @@ pub fn neighbourhood(center: usize, graph: &dyn GraphSource, standalone: bool) -
             Out(&mut svg)
                 .raw(r#"<path class="edge "#)
                 .raw(relation_class(*relation))
-                .raw(r#"" d="M"#)
+                .raw("\"")
+                .raw(dash)
+                .raw(r#" d="M"#)
                 .num(x1)
                 .raw(",")
                 .num(y1)
@@ -163,9 +167,7 @@ pub fn neighbourhood(center: usize, graph: &dyn GraphSource, standalone: bool) -
                 .num(x2)
                 .raw(",")
                 .num(y2)
-                .raw(r##"" fill="none" stroke="#6b7280" stroke-width="1.4""##)
-                .raw(dash)
-                .raw(r#" marker-end="url(#cairn-arrow)"><title>"#)
+                .raw(r#""><title>"#)
                 .raw(&f.escaped)
                 .raw(" ")
                 .raw(relation.verb())
@@ -174,6 +176,9 @@ pub fn neighbourhood(center: usize, graph: &dyn GraphSource, standalone: bool) -
                 .raw("</title></path>");
         }
     }
+    svg.push_str(
+        r##"</g><g class="nodes" stroke-width="1.2" fill="#111827" font-size="13" text-anchor="middle">"##,
+    );
     for p in &place {
         node_svg(&mut svg, p, p.node == center);
     }
@@ -184,14 +189,14 @@ pub fn neighbourhood(center: usize, graph: &dyn GraphSource, standalone: bool) -
             let top = MARGIN + (rows - count - 1) * ROW / 2 + count * ROW;
             let _ = write!(
                 svg,
-                r##"<g class="node more"><rect x="{x}" y="{top}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill="#f3f4f6" stroke="#9ca3af" stroke-dasharray="4 3"/><text x="{}" y="{}" text-anchor="middle" font-size="13" fill="#374151">+{} more</text></g>"##,
+                r##"<g class="node more"><rect x="{x}" y="{top}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill="#f3f4f6" stroke="#9ca3af" stroke-dasharray="4 3"/><text x="{}" y="{}" fill="#374151">+{} more</text></g>"##,
                 x + NODE_WIDTH / 2,
                 top + NODE_HEIGHT / 2 + 5,
                 column.hidden
             );
         }
     }
-    svg.push_str("</svg>");
+    svg.push_str("</g></svg>");
     Some(svg)
 }
 
@@ -209,7 +214,7 @@ fn node_svg(svg: &mut String, p: &Placed, center: bool) {
         Kind::Service => ("service", "#e0ecff", "#3b6fd8"),
         _ => ("ci", "#e8f5e9", "#3c8c47"),
     };
-    let (fill, stroke_width) = if center { ("#fff7d6", "2.5") } else { (fill, "1.2") };
+    let fill = if center { "#fff7d6" } else { fill };
     let center_class = if center { " center" } else { "" };
     let href = p.href.as_deref().filter(|_| !center);
     let mut out = Out(svg);
@@ -231,13 +236,11 @@ fn node_svg(svg: &mut String, p: &Placed, center: bool) {
         .raw(fill)
         .raw(r#"" stroke=""#)
         .raw(stroke)
-        .raw(r#"" stroke-width=""#)
-        .raw(stroke_width)
-        .raw(r#""/><text x=""#)
+        .raw(if center { r#"" stroke-width="2.5"/><text x=""# } else { r#""/><text x=""# })
         .num(p.x + NODE_WIDTH / 2)
         .raw(r#"" y=""#)
         .num(p.y + NODE_HEIGHT / 2 + 5)
-        .raw(r##"" text-anchor="middle" font-size="13" fill="#111827">"##);
+        .raw(r#"">"#);
     let label: &str = &p.label;
     match label.char_indices().nth(LABEL_CHARS) {
         // More than LABEL_CHARS characters: the first LABEL_CHARS - 1 and an ellipsis.
