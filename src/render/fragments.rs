@@ -226,3 +226,74 @@ impl Out {
         Value::from_safe_string(self.text)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use minijinja::context;
+
+    use super::super::templates::{environment, render};
+    use super::super::SiteFormat;
+
+    /// Renders `source` as the template `t.EXT` of `format`.
+    fn run(format: SiteFormat, source: &str, ctx: minijinja::Value) -> String {
+        let name = match format {
+            SiteFormat::Html => "t.html",
+            SiteFormat::Markdown => "t.md",
+        };
+        let overrides = BTreeMap::from([(name.to_owned(), source.to_owned())]);
+        let env = environment(format, &overrides).unwrap_or_else(|e| panic!("{e}"));
+        String::from_utf8(render(&env, name, ctx).unwrap_or_else(|e| panic!("{e}"))).unwrap_or_default()
+    }
+
+    fn sample() -> minijinja::Value {
+        let good = context! { ref => "service:a", kind => "Service", title => "<A & B>", href => "a b.html" };
+        let missing = context! { ref => "team:<x>", kind => "Team", title => "X_1", href => () };
+        context! {
+            good => good.clone(),
+            missing => missing.clone(),
+            list => vec![good.clone(), missing.clone()],
+            edge_list => vec![context! { link => good, relation => "runs on" }, context! { link => missing, relation => "depends on" }],
+            empty => Vec::<minijinja::Value>::new(),
+        }
+    }
+
+    #[test]
+    fn html_fragments_escape_every_value() {
+        let out = run(
+            SiteFormat::Html,
+            "{{ link(good) }}|{{ link(missing) }}|{{ links(list) }}|{{ links(empty) }}|{{ edges(edge_list) }}|{{ edges(none) }}|{{ badge('live') }}{{ badge('') }}|{{ badge('1', 'tier') }}",
+            sample(),
+        );
+        assert_eq!(
+            out,
+            concat!(
+                r#"<a href="a b.html">&lt;A &amp; B&gt;</a>|<span class="unresolved" title="team:&lt;x&gt;">X_1</span>|"#,
+                r#"<ul class="inline"><li><a href="a b.html">&lt;A &amp; B&gt;</a></li><li>X_1</li></ul>|<span class="muted">none</span>|"#,
+                r#"<ul><li><a href="a b.html">&lt;A &amp; B&gt;</a> <span class="muted">Service · runs on</span></li><li>X_1 <span class="muted">Team · depends on</span></li></ul>|"#,
+                r#"<p class="muted">Nothing.</p>|<span class="badge b-live">live</span>|<span class="badge tier b-1">1</span>"#,
+            )
+        );
+    }
+
+    #[test]
+    fn markdown_fragments_escape_every_value() {
+        let out = run(
+            SiteFormat::Markdown,
+            "{{ link(good) }}|{{ link(missing) }}|{{ links(list) }}|{{ links(empty) }}|{{ badge('live') }}\n{{ edges(edge_list) }}{{ edges(empty) }}",
+            sample(),
+        );
+        assert_eq!(
+            out,
+            concat!(
+                r"[\<A \& B\>](<a%20b.html>)|X\_1|[\<A \& B\>](<a%20b.html>), X\_1|none|live",
+                "\n",
+                r"- [\<A \& B\>](<a%20b.html>) — Service, runs on",
+                "\n",
+                r"- X\_1 — Team, depends on",
+                "\nNothing.\n",
+            )
+        );
+    }
+}
