@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diag::{self, Code, Severity};
+use crate::diag::{self, Code, Diagnostic, Severity};
 use crate::load::{Loaded, Request};
 use crate::report::{self, Format, Sources, Style, Summary};
 use crate::{schema, validate};
@@ -55,8 +55,10 @@ pub enum Command {
     Explain(ExplainArgs),
 }
 
+/// A tree to check and how to report what is found in it: the arguments `validate` and
+/// `policy check` share.
 #[derive(Debug, clap::Args)]
-pub struct ValidateArgs {
+pub struct CheckedTree {
     /// The repository (or any directory) to check.
     #[arg(default_value = ".")]
     pub path: PathBuf,
@@ -69,12 +71,51 @@ pub struct ValidateArgs {
     /// Treat warnings as errors (exit 1 when there are any).
     #[arg(long)]
     pub deny_warnings: bool,
-    /// The date that date-based checks compare with (default: today; also `CAIRN_TODAY`).
-    #[arg(long, value_name = "YYYY-MM-DD", env = "CAIRN_TODAY")]
-    pub today: Option<NaiveDate>,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+impl CheckedTree {
+    fn request(&self) -> Request<'_> {
+        Request::new(&self.path, self.rev.as_deref())
+    }
+
+    /// Prints `diagnostics` in the chosen format, then `more` (human output only, when there
+    /// is no error), and appends the step summary on GitHub; returns whether the check failed.
+    fn report(
+        &self,
+        loaded: &Loaded,
+        diagnostics: &[Diagnostic],
+        summary: &Summary,
+        more: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<bool, String> {
+        let format = Format::from(self.format);
+        let style = Style { color: color(self.color) };
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let written =
+            report::write_diagnostics(&mut out, format, diagnostics, summary, &LoadedSources(loaded), style)
+                .and_then(|_| match (format, summary.errors) {
+                    (Format::Human, 0) => more(&mut out),
+                    _ => Ok(()),
+                })
+                .and_then(|_| out.flush());
+        output_written(written)?;
+        if format == Format::Github {
+            write_step_summary(&report::step_summary(diagnostics, summary))?;
+        }
+        Ok(summary.errors > 0 || (self.deny_warnings && summary.warnings > 0))
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub tree: CheckedTree,
+    /// The date that date-based checks compare with (default: today; also `CAIRN_TODAY`).
+    #[arg(long, value_name = "YYYY-MM-DD", env = "CAIRN_TODAY")]
+    pub today: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -181,8 +222,8 @@ fn color(choice: ColorChoice) -> bool {
 }
 
 fn run_validate(args: &ValidateArgs) -> Result<i32, String> {
-    let (loaded, outcome) = validate::run(&Request::new(&args.path, args.rev.as_deref()), today(args.today))
-        .map_err(|e| e.to_string())?;
+    let (loaded, outcome) =
+        validate::run(&args.tree.request(), today(args.today)).map_err(|e| e.to_string())?;
     let (errors, warnings) = diag::count(&outcome.diagnostics);
     let summary = Summary {
         files: loaded.file_count,
@@ -190,24 +231,7 @@ fn run_validate(args: &ValidateArgs) -> Result<i32, String> {
         errors,
         warnings,
     };
-    let format = Format::from(args.format);
-    let style = Style { color: color(args.color) };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = report::write_diagnostics(
-        &mut out,
-        format,
-        &outcome.diagnostics,
-        &summary,
-        &LoadedSources(&loaded),
-        style,
-    )
-    .and_then(|_| out.flush());
-    output_written(written)?;
-    if format == Format::Github {
-        write_step_summary(&report::step_summary(&outcome.diagnostics, &summary))?;
-    }
-    let failed = errors > 0 || (args.deny_warnings && warnings > 0);
+    let failed = args.tree.report(&loaded, &outcome.diagnostics, &summary, |_| Ok(()))?;
     // The process ends right after this: freeing a hundred thousand entities one by one would
     // only delay the exit.
     std::mem::forget((loaded, outcome));

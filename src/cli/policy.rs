@@ -14,7 +14,7 @@ use crate::model::{CaseReviews, PolicyTest, Spec};
 use crate::policy::cases::{self, CaseStatus, CASE_HEAD};
 use crate::policy::{self, GateInput};
 use crate::report::cases::{write_case_reports, CaseReport};
-use crate::report::{self, Format, Style, Summary};
+use crate::report::{Format, Style, Summary};
 use crate::validate;
 
 #[derive(Debug, clap::Args)]
@@ -35,21 +35,8 @@ pub enum PolicyCommand {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// The repository (or the directory holding the organisation).
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
-    /// Check the policy of this git revision (no checkout).
-    #[arg(long, value_name = "REV")]
-    pub rev: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
-    /// Treat warnings as errors (exit 1 when there are any).
-    #[arg(long)]
-    pub deny_warnings: bool,
-    /// When to colour human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    #[command(flatten)]
+    pub tree: super::CheckedTree,
 }
 
 #[derive(Debug, clap::Args)]
@@ -82,8 +69,7 @@ const POLICY_CODES: &[Code] = &[Code::MissingPolicy, Code::DuplicatePolicy, Code
 
 fn run_check(args: &CheckArgs) -> Result<i32, String> {
     let today = chrono::Local::now().date_naive();
-    let (loaded, outcome) =
-        validate::run(&Request::new(&args.path, args.rev.as_deref()), today).map_err(|e| e.to_string())?;
+    let (loaded, outcome) = validate::run(&args.tree.request(), today).map_err(|e| e.to_string())?;
     // Findings in the files that hold a policy document, and the policy codes anywhere.
     let policy_files: std::collections::BTreeSet<&str> = loaded
         .files
@@ -103,28 +89,8 @@ fn run_check(args: &CheckArgs) -> Result<i32, String> {
     let (errors, warnings) = diag::count(&diagnostics);
     let policies = outcome.entities.iter().filter(|e| matches!(e.spec, Spec::Policy(_))).count();
     let summary = Summary { files: policy_files.len(), entities: policies, errors, warnings };
-    let format = Format::from(args.format);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let style = Style { color: super::color(args.color) };
-    let written = report::write_diagnostics(
-        &mut out,
-        format,
-        &diagnostics,
-        &summary,
-        &super::LoadedSources(&loaded),
-        style,
-    )
-    .and_then(|_| match (format, errors) {
-        (Format::Human, 0) => outline(&mut out, &outcome.entities),
-        _ => Ok(()),
-    })
-    .and_then(|_| out.flush());
-    super::output_written(written)?;
-    if format == Format::Github {
-        super::write_step_summary(&report::step_summary(&diagnostics, &summary))?;
-    }
-    Ok(i32::from(errors > 0 || (args.deny_warnings && warnings > 0)))
+    let failed = args.tree.report(&loaded, &diagnostics, &summary, |out| outline(out, &outcome.entities))?;
+    Ok(i32::from(failed))
 }
 
 /// What the policy says, in a few lines, after a clean check.

@@ -3,14 +3,13 @@
 //! Rust (`{{ link(service.owner) }}`), in HTML or Markdown after the template's escaping,
 //! because as template macros they were a quarter of the time of a page.
 //!
-//! They print exactly what the templates print: every value through [`print`], which escapes
-//! it as the formatter does (`templates::formatter`), and the result is marked safe.
+//! They print exactly what the templates print: every value through `write_value`, as the
+//! templates' formatter does, and the result is marked safe.
 
 use minijinja::value::{Value, ValueKind};
-use minijinja::{AutoEscape, Environment, Error, State};
+use minijinja::{Environment, Error, State};
 
-use super::markdown::escape_inline;
-use super::templates::{write_html_escaped, MARKDOWN_ESCAPE};
+use super::templates::{write_value, Escape};
 
 /// Adds the functions to an environment.
 pub fn register(env: &mut Environment<'static>) {
@@ -145,13 +144,14 @@ fn items(list: &Value) -> Result<Vec<Value>, Error> {
 /// Markup being made, in the language of the template that calls.
 struct Out {
     text: String,
+    escape: Escape,
     markdown: bool,
 }
 
 impl Out {
     fn new(state: &State) -> Out {
-        let markdown = matches!(state.auto_escape(), AutoEscape::Custom(name) if name == MARKDOWN_ESCAPE);
-        Out { text: String::with_capacity(128), markdown }
+        let escape = Escape::of(state);
+        Out { text: String::with_capacity(128), escape, markdown: escape == Escape::Markdown }
     }
 
     fn raw(&mut self, markup: &str) {
@@ -160,27 +160,11 @@ impl Out {
 
     /// A value as `{{ value }}` prints it.
     fn print(&mut self, value: &Value) {
-        if value.is_none() || value.is_undefined() {
-            return;
-        }
-        let owned;
-        let text = match value.as_str() {
-            Some(text) => text,
-            None => {
-                owned = value.to_string();
-                &owned
-            }
-        };
-        if value.is_safe() {
-            self.text.push_str(text);
-        } else if self.markdown {
-            self.text.push_str(&escape_inline(text));
-        } else {
-            let _ = write_html_escaped(text, |s| {
-                self.text.push_str(s);
-                Ok::<(), ()>(())
-            });
-        }
+        let text = &mut self.text;
+        let _ = write_value(value, self.escape, |s| {
+            text.push_str(s);
+            Ok::<(), ()>(())
+        });
     }
 
     /// HTML: `<a href="…">title</a>`.

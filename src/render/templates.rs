@@ -32,7 +32,7 @@ pub const MARKDOWN: &[(&str, &str)] = embedded!("markdown":
 pub const ASSETS: &[(&str, &str)] = embedded!("assets": "style.css", "site.js");
 
 /// The escaping of Markdown templates.
-pub(super) const MARKDOWN_ESCAPE: &str = "markdown";
+const MARKDOWN_ESCAPE: &str = "markdown";
 
 fn templates(format: SiteFormat) -> &'static [(&'static str, &'static str)] {
     match format {
@@ -51,10 +51,7 @@ pub fn asset<'o>(name: &str, overrides: &'o BTreeMap<String, String>) -> &'o str
 
 /// Hands `text` escaped for HTML content and attribute values to `write`, in runs (no copy
 /// of the text first: every value a page prints goes through here).
-pub(super) fn write_html_escaped<E>(
-    text: &str,
-    mut write: impl FnMut(&str) -> Result<(), E>,
-) -> Result<(), E> {
+fn write_html_escaped<E>(text: &str, mut write: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
     if !text.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | b'"' | b'\'')) {
         return write(text);
     }
@@ -80,9 +77,31 @@ pub(super) fn write_html_escaped<E>(
     Ok(())
 }
 
-/// Prints values: nothing for none and undefined; strings not marked safe are escaped for the
-/// template's language.
-fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
+/// How printed values are escaped: after the template's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Escape {
+    Html,
+    Markdown,
+    None,
+}
+
+impl Escape {
+    pub(super) fn of(state: &State) -> Escape {
+        match state.auto_escape() {
+            AutoEscape::Html => Escape::Html,
+            AutoEscape::Custom(name) if name == MARKDOWN_ESCAPE => Escape::Markdown,
+            _ => Escape::None,
+        }
+    }
+}
+
+/// Hands `value` to `write` as templates print it: nothing for none and undefined; strings
+/// not marked safe escaped by `escape`.
+pub(super) fn write_value<E>(
+    value: &Value,
+    escape: Escape,
+    mut write: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
     if value.is_none() || value.is_undefined() {
         return Ok(());
     }
@@ -94,15 +113,17 @@ fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), E
             &owned
         }
     };
-    let write = |out: &mut Output, s: &str| out.write_str(s).map_err(Error::from);
-    if value.is_safe() {
-        return write(out, text);
+    match escape {
+        _ if value.is_safe() => write(text),
+        Escape::Html => write_html_escaped(text, write),
+        Escape::Markdown => write(&escape_inline(text)),
+        Escape::None => write(text),
     }
-    match state.auto_escape() {
-        AutoEscape::Html => write_html_escaped(text, |s| write(out, s)),
-        AutoEscape::Custom(name) if name == MARKDOWN_ESCAPE => write(out, &escape_inline(text)),
-        _ => write(out, text),
-    }
+}
+
+/// Prints values (see [`write_value`]).
+fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
+    write_value(value, Escape::of(state), |s| out.write_str(s).map_err(Error::from))
 }
 
 /// `{{ url|mdurl }}`: a link destination for Markdown: as it is when it has no character that
