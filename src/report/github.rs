@@ -11,28 +11,23 @@ use crate::diag::{Diagnostic, Severity};
 
 /// Escapes the data (message) part of a workflow command.
 pub(super) fn escape_data(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape(s, false)
 }
 
-/// Escapes a property value of a workflow command.
+/// Escapes a property value of a workflow command: as data, and `:` and `,` too.
 pub(super) fn escape_property(s: &str) -> String {
+    escape(s, true)
+}
+
+fn escape(s: &str, property: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
-            ':' => out.push_str("%3A"),
-            ',' => out.push_str("%2C"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
             c => out.push(c),
         }
     }
