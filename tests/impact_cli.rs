@@ -280,3 +280,22 @@ fn graph_exports_the_neighbourhood() {
     let dot = stdout(&cairn(dir.path(), &["graph", "--format", "dot"]));
     assert!(dot.starts_with("digraph"), "{dot}");
 }
+
+#[test]
+fn files_are_named_from_the_repository_root_wherever_cairn_runs() {
+    // The organisation in a folder of a larger repository, checked from inside that folder.
+    let dir = repo();
+    let org: Vec<(String, &str)> = ORG.iter().map(|(path, text)| (format!("itsm/{path}"), *text)).collect();
+    let org: Vec<(&str, &str)> = org.iter().map(|(path, text)| (path.as_str(), *text)).collect();
+    write(dir.path(), &org);
+    commit(dir.path(), "base");
+    std::fs::remove_file(dir.path().join("itsm/cmdb/api.yaml")).unwrap();
+    commit(dir.path(), "remove api");
+    let itsm = dir.path().join("itsm");
+    let report = impact(&itsm, &["--base", "HEAD~1", "--head", "HEAD"]);
+    assert_eq!(report["changed"][0]["file"], "itsm/cmdb/api.yaml", "{report:#}");
+    let dangling = report["dangling"].as_array().unwrap();
+    assert!(dangling.iter().all(|d| d["file"].as_str().unwrap().starts_with("itsm/")), "{dangling:?}");
+    let human = stdout(&cairn(&itsm, &["impact", "--base", "HEAD~1", "--head", "HEAD"]));
+    assert!(human.contains("cmdb/api.yaml") && !human.contains("itsm/cmdb"), "{human}");
+}

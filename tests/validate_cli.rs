@@ -54,15 +54,41 @@ fn an_unknown_field_is_reported_at_its_key_in_every_format() {
 }
 
 #[test]
-fn paths_are_shown_under_the_root_as_given() {
+fn people_see_paths_as_given_and_tools_from_the_repository_root() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), &[("org/x.yaml", "apiVersion: cairn/v1\nkind: Servise\nmetadata: {name: x}\n")]);
+    let human = stdout(&cairn(dir.path(), &["validate", "org"]));
+    assert!(human.contains("org/x.yaml:2:7"), "{human}");
+    // Outside git, the folder checked is the repository.
     let (code, report) = json(dir.path(), &["validate", "org"]);
     assert_eq!(code, 1);
-    assert_eq!(report["diagnostics"][0]["file"], "org/x.yaml");
+    assert_eq!(report["diagnostics"][0]["file"], "x.yaml");
     assert_eq!(report["diagnostics"][0]["code"], "unknown-kind");
     assert_eq!(report["diagnostics"][0]["line"], 2);
     assert_eq!(report["diagnostics"][0]["column"], 7);
+    let absolute = dir.path().join("org");
+    let (_, report) = json(&root(), &["validate", absolute.to_str().unwrap()]);
+    assert_eq!(report["diagnostics"][0]["file"], "x.yaml", "never an absolute path");
+
+    // Inside a git work tree, paths start at its root, wherever cairn runs and however the
+    // folder is named, from the working tree or from a revision.
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    commit(dir.path(), "org");
+    let sub = dir.path().join("org");
+    for args in [
+        &["validate", "org"][..],
+        &["validate", absolute.to_str().unwrap()],
+        &["validate", "org", "--rev", "HEAD"],
+    ] {
+        let (_, report) = json(dir.path(), args);
+        assert_eq!(report["diagnostics"][0]["file"], "org/x.yaml", "{args:?}");
+    }
+    let (_, report) = json(&sub, &["validate"]);
+    assert_eq!(report["diagnostics"][0]["file"], "org/x.yaml");
+    let github = stdout(&cairn(&sub, &["validate", "--format", "github"]));
+    assert!(github.contains("file=org/x.yaml,"), "{github}");
+    let human = stdout(&cairn(&sub, &["validate"]));
+    assert!(human.contains(" x.yaml:2:7"), "{human}");
 }
 
 #[test]

@@ -92,6 +92,16 @@ impl CheckedTree {
     ) -> Result<bool, String> {
         let format = Format::from(self.format);
         let style = Style { color: color(self.color) };
+        let mapped;
+        let diagnostics = match format {
+            // People read paths as given (relative to where they are); tools want them from
+            // the repository root (SPEC §7), wherever cairn ran.
+            Format::Human => diagnostics,
+            _ => {
+                mapped = repository_paths(loaded, diagnostics);
+                &mapped
+            }
+        };
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         let written =
@@ -203,8 +213,23 @@ pub(crate) struct LoadedSources<'a>(pub(crate) &'a Loaded);
 
 impl Sources for LoadedSources<'_> {
     fn text(&self, file: &str) -> Option<&str> {
-        self.0.files.get(file).map(|f| &*f.text)
+        let files = &self.0.files;
+        files.get(file).or_else(|| files.get(self.0.shown_path(file).as_str())).map(|f| &*f.text)
     }
+}
+
+/// `diagnostics` with every file named from the repository root ([`Loaded::repository_path`]).
+pub(crate) fn repository_paths(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
+    let map = |file: &mut std::sync::Arc<str>| *file = loaded.repository_path(file).into();
+    diagnostics
+        .iter()
+        .map(|d| {
+            let mut d = d.clone();
+            map(&mut d.primary.file);
+            d.labels.iter_mut().for_each(|l| map(&mut l.location.file));
+            d
+        })
+        .collect()
 }
 
 pub(crate) fn today(flag: Option<NaiveDate>) -> NaiveDate {

@@ -124,3 +124,15 @@ pub struct Impact {
     #[serde(rename = "highestTier", skip_serializing_if = "Option::is_none")]
     pub highest_tier: Option<u8>,
 }
+
+impl Impact {
+    /// Renames every file the report names (changed entities, dangling references).
+    pub fn map_files(&mut self, map: impl Fn(&str) -> String) {
+        for change in &mut self.changed {
+            change.file = map(&change.file).into();
+        }
+        for dangling in &mut self.dangling {
+            dangling.file = map(&dangling.file).into();
+        }
+    }
+}

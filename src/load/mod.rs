@@ -117,10 +117,32 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// The root as shown before every path (`examples/acme/`, or nothing for `.`).
     pub prefix: String,
+    /// Where the root is in its repository (the git work tree it is in, else itself):
+    /// `examples/acme/`, or nothing. Machine-readable reports name files from there.
+    pub repository_prefix: String,
     /// The config document, for the validator to check against its schema.
     pub config_document: Option<RawConfig>,
     /// Blob id of each file read (only when loaded with a [`ParseCache`]).
     pub blobs: BTreeMap<Arc<str>, git2::Oid>,
+}
+
+impl Loaded {
+    /// A file as shown (`examples/acme/x.yaml`, `/tmp/org/x.yaml`) as its path from the
+    /// repository root (`examples/acme/x.yaml`, `x.yaml`).
+    pub fn repository_path(&self, shown: &str) -> String {
+        match shown.strip_prefix(self.prefix.as_str()) {
+            Some(rest) => format!("{}{rest}", self.repository_prefix),
+            None => shown.to_owned(),
+        }
+    }
+
+    /// The inverse of [`Loaded::repository_path`].
+    pub fn shown_path(&self, from_repository: &str) -> String {
+        match from_repository.strip_prefix(self.repository_prefix.as_str()) {
+            Some(rest) => format!("{}{rest}", self.prefix),
+            None => from_repository.to_owned(),
+        }
+    }
 }
 
 /// `cairn.yaml` as parsed, before its schema is checked.
@@ -233,7 +255,11 @@ where
     };
     let no_changes = Changes::new();
     let changes = request.changes.unwrap_or(&no_changes);
-    let mut loaded = Loaded { prefix: source.prefix().to_owned(), ..Loaded::default() };
+    let mut loaded = Loaded {
+        prefix: source.prefix().to_owned(),
+        repository_prefix: source.repository_prefix(),
+        ..Loaded::default()
+    };
 
     // The configuration first: it sets the bounds and globs for everything else.
     let limits_probe = DEFAULT_MAX_FILE_SIZE;

@@ -134,6 +134,26 @@ impl Source {
         }
     }
 
+    /// Where the root is inside its repository, `/`-terminated (`examples/acme/`), or nothing:
+    /// the root of the git work tree it is in, or the root itself outside git.
+    pub fn repository_prefix(&self) -> String {
+        let inside = match self {
+            Source::Dir { root, .. } => Repository::discover(root)
+                .ok()
+                .and_then(|repo| relative_to_workdir(&repo, root).ok())
+                .unwrap_or_default(),
+            Source::Revision { repo, .. } => {
+                let root = Path::new(self.prefix());
+                let root = if root.as_os_str().is_empty() { Path::new(".") } else { root };
+                relative_to_workdir(repo, root).unwrap_or_default()
+            }
+        };
+        match slash_path(&inside) {
+            Some(p) if !p.is_empty() => format!("{p}/"),
+            _ => String::new(),
+        }
+    }
+
     /// Lists the files to read: `.yaml`, `.yml` and `.md` files passing the globs, never
     /// `.git`, never `.gitignore`d files (directories), never through a symbolic link.
     pub fn list(&self, filter: &Filter) -> Result<(Vec<Candidate>, Vec<EscapingLink>), LoadError> {
