@@ -379,7 +379,7 @@ pub(super) fn parse_until(text: &str, limits: &Limits, stop_after: Option<u32>) 
         let span = conv(&ys);
         let ends_doc = matches!(ev, Event::DocumentEnd | Event::StreamEnd);
         if ys.start.index() != ys.end.index() && !ends_doc {
-            last_end = (span.end_line, span.end_col);
+            last_end = end_of(&ev, span);
         }
         match ev {
             Event::DocumentStart(_) => {

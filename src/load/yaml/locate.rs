@@ -328,7 +328,7 @@ pub(super) fn walk(text: &str, queries: &[(u32, Vec<String>)]) -> Vec<Option<(us
         }
         let span = conv(&ys);
         if ys.start.index() != ys.end.index() && !matches!(ev, Event::DocumentEnd | Event::StreamEnd) {
-            last_end = (span.end_line, span.end_col);
+            last_end = end_of(&ev, span);
         }
         match ev {
             Event::DocumentStart(_) if next_doc > last_doc => break,

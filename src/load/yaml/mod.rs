@@ -187,6 +187,15 @@ fn extend(start: Span, end: (u32, u32)) -> Span {
     }
 }
 
+/// Where the text of an event ends. The end of a flow collection is its `}` or `]`: the
+/// parser's span for it runs on over the blanks and a comment after it.
+fn end_of(ev: &Event, span: Span) -> (u32, u32) {
+    match ev {
+        Event::MappingEnd | Event::SequenceEnd => (span.line, span.col.saturating_add(1)),
+        _ => (span.end_line, span.end_col),
+    }
+}
+
 fn is_start(ev: &Event) -> bool {
     matches!(ev, Event::SequenceStart(..) | Event::MappingStart(..))
 }

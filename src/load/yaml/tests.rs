@@ -246,6 +246,17 @@ fn columns_count_characters() {
 }
 
 #[test]
+fn a_flow_collection_ends_at_its_bracket_not_at_a_comment_after_it() {
+    let text = "rules:\n  - {then: low}    # every change\n  - [a, b]  # c\nlast: {x: 1} # d\n";
+    assert_eq!(locate(text, 0, "/rules/0"), Some(Located { key: None, value: Span::new(2, 5, 2, 16) }));
+    assert_eq!(locate(text, 0, "/rules/1"), Some(Located { key: None, value: Span::new(3, 5, 3, 11) }));
+    let last = Located { key: Some(Span::new(4, 1, 4, 5)), value: Span::new(4, 7, 4, 13) };
+    assert_eq!(locate(text, 0, "/last"), Some(last));
+    // A block collection still ends with its last item.
+    assert_eq!(locate(text, 0, "/rules").map(|l| l.value), Some(Span::new(2, 3, 3, 11)));
+}
+
+#[test]
 fn complex_keys_are_skipped() {
     let (value, problems) = one("? [a, b]\n: v\n{x: 1}: w\nok: 1\n");
     assert_eq!(value, json!({"ok": 1}));
