@@ -109,3 +109,37 @@ fn an_invalid_tree_renders_what_is_valid_and_exits_one() {
     assert!(dir.path().join("site/services/checkout.html").is_file());
     assert!(!dir.path().join("site/services/broken.html").exists());
 }
+
+#[test]
+fn rendering_again_removes_the_pages_of_entities_that_are_gone_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), SMALL_ORG);
+    let extra = "apiVersion: cairn/v1\nkind: Service\nmetadata:\n  name: legacy\nspec:\n  owner: team:payments\n  tier: 3\n";
+    write(dir.path(), &[("services/legacy.yaml", extra)]);
+    let output = cairn(dir.path(), &["render", "--out", "site"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let site = dir.path().join("site");
+    assert!(site.join("services/legacy.html").is_file());
+    // Files of the user's in the output directory, and a manifest line that tries to leave it.
+    write(&site, &[("CNAME", "docs.example.com\n"), ("services/notes.txt", "mine\n")]);
+    let outside = dir.path().join("outside.txt");
+    std::fs::write(&outside, "keep").unwrap();
+    let manifest = std::fs::read_to_string(site.join(".cairn-site")).unwrap();
+    assert!(manifest.lines().any(|l| l == "services/legacy.html"), "{manifest}");
+    std::fs::write(site.join(".cairn-site"), format!("{manifest}../outside.txt\n")).unwrap();
+
+    std::fs::remove_file(dir.path().join("services/legacy.yaml")).unwrap();
+    let output = cairn(dir.path(), &["render", "--out", "site"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(!site.join("services/legacy.html").exists(), "the page of a removed entity stayed");
+    assert!(site.join("services/checkout.html").is_file());
+    assert!(site.join("CNAME").is_file() && site.join("services/notes.txt").is_file());
+    assert!(outside.is_file(), "a manifest line led outside the output directory");
+
+    // Switching format leaves only the Markdown site (and the user's files).
+    let output = cairn(dir.path(), &["render", "--out", "site", "--format", "markdown"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(!site.join("services/checkout.html").exists() && site.join("services/checkout.md").is_file());
+    assert!(!site.join("assets").exists(), "an emptied folder stayed");
+    assert!(site.join("CNAME").is_file() && site.join("services/notes.txt").is_file());
+}

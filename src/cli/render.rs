@@ -1,7 +1,7 @@
 //! `cairn render`: validate a tree, render the site (`crate::render`), and write each file as
 //! it is made inside the output directory — never outside it.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, OnceLock, PoisonError};
@@ -100,22 +100,49 @@ const PAGES_IN_FLIGHT: usize = 512;
 /// One writer, not one per core: creating files in one directory from several threads makes
 /// them wait on the directory's lock (spinning, on Linux), and that was an eighth of the CPU
 /// time of a 100,000-page site. The first write that fails stops the run and is the error.
+///
+/// Then the files an earlier render wrote there and this one did not (the pages of entities
+/// since removed or renamed) are deleted, so the directory holds exactly the site; see
+/// [`MANIFEST`]. Nothing else in the directory is touched.
 fn write_site<R>(out: &Path, render: R) -> Result<usize, String>
 where
     R: FnOnce(&(dyn Fn(Page) -> Result<(), String> + Sync)) -> Result<usize, render::RenderError>,
 {
     let writer = SiteWriter::new(out);
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Page>(PAGES_IN_FLIGHT);
-    std::thread::scope(|scope| {
-        let writing = scope.spawn(|| receiver.into_iter().try_for_each(|page| writer.write(&page)));
+    let mut written: BTreeSet<String> = BTreeSet::new();
+    let outcome = std::thread::scope(|scope| {
+        let writing = scope.spawn(|| {
+            receiver.into_iter().try_for_each(|page| {
+                writer.write(&page)?;
+                written.insert(page.path);
+                Ok::<(), String>(())
+            })
+        });
         let rendered = render(&|page| sender.send(page).map_err(|_| "the writer stopped".to_owned()));
         drop(sender);
         // A failed write is the cause of any error rendering gave after it.
-        let written = writing.join().unwrap_or_else(|_| Err("the writer stopped".to_owned()));
-        written?;
-        rendered.map_err(|e| e.to_string())
-    })
+        let writes = writing.join().unwrap_or_else(|_| Err("the writer stopped".to_owned()));
+        writes.and(rendered.map_err(|e| e.to_string()))
+    });
+    match outcome {
+        Ok(files) => {
+            writer.replace_manifest(&written, true)?;
+            Ok(files)
+        }
+        Err(e) => {
+            // Keep track of what this run wrote, so that a later one can remove it; remove
+            // nothing from a site left half made.
+            if !written.is_empty() {
+                let _ = writer.replace_manifest(&written, false);
+            }
+            Err(e)
+        }
+    }
 }
+
+/// The file in the output directory that lists, one a line, the files cairn wrote there.
+pub const MANIFEST: &str = ".cairn-site";
 
 fn read_templates(dir: &Path) -> Result<BTreeMap<String, String>, String> {
     let entries =
@@ -192,6 +219,58 @@ impl<'o> SiteWriter<'o> {
             Err(e) => return Err(cannot(e)),
         };
         file.write_all(&page.bytes).map_err(cannot)
+    }
+
+    /// Deletes the files the previous manifest lists and `written` does not (when `prune`),
+    /// and writes the manifest: `written`, plus the previous list when not pruning.
+    fn replace_manifest(&self, written: &BTreeSet<String>, prune: bool) -> Result<(), String> {
+        let root = self.root()?;
+        let manifest = root.join(MANIFEST);
+        let before = match std::fs::symlink_metadata(&manifest) {
+            Ok(meta) if meta.is_file() => std::fs::read_to_string(&manifest).unwrap_or_default(),
+            _ => String::new(),
+        };
+        let mut listed: BTreeSet<String> = written.clone();
+        let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
+        for old in before.lines().filter(|l| !l.is_empty() && !written.contains(*l)) {
+            if !prune {
+                listed.insert(old.to_owned());
+                continue;
+            }
+            // Only plain paths inside the directory, only files, never through a link.
+            let relative = Path::new(old);
+            if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+                continue;
+            }
+            let target = root.join(relative);
+            let inside = target
+                .parent()
+                .and_then(|p| p.canonicalize().ok())
+                .is_some_and(|parent| parent.starts_with(root));
+            let is_file = std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file());
+            if inside && is_file {
+                std::fs::remove_file(&target).map_err(|e| {
+                    format!("cannot remove {} (no longer part of the site): {e}", target.display())
+                })?;
+                emptied.extend(
+                    relative.ancestors().skip(1).filter(|a| !a.as_os_str().is_empty()).map(|a| root.join(a)),
+                );
+            }
+        }
+        // Folders the removed files leave empty go too, deepest first (removing one that is
+        // not empty fails, and that is fine).
+        for dir in emptied.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+        let mut text = String::with_capacity(listed.iter().map(|p| p.len() + 1).sum());
+        for path in &listed {
+            text.push_str(path);
+            text.push('\n');
+        }
+        if std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(format!("refusing to write `{MANIFEST}`: it is a symbolic link"));
+        }
+        std::fs::write(&manifest, text).map_err(|e| format!("cannot write {}: {e}", manifest.display()))
     }
 
     /// Creates `parent` and makes sure it resolves to a directory inside `root`.
