@@ -25,7 +25,7 @@ fn link(state: &State, l: Value) -> Result<Value, Error> {
     let mut out = Out::new(state);
     if out.markdown {
         out.markdown_link(&l)?;
-    } else if is_true(&l.get_attr("href")?) {
+    } else if l.get_attr("href")?.is_true() {
         out.html_link(&l)?;
     } else {
         out.raw(r#"<span class="unresolved" title=""#);
@@ -108,7 +108,7 @@ fn edges(state: &State, list: Value) -> Result<Value, Error> {
 /// when the word is empty. Markdown prints the word.
 fn badge(state: &State, word: Value, kind: Option<Value>) -> Result<Value, Error> {
     let mut out = Out::new(state);
-    if !is_true(&word) {
+    if !word.is_true() {
         return Ok(out.finish());
     }
     if out.markdown {
@@ -116,7 +116,7 @@ fn badge(state: &State, word: Value, kind: Option<Value>) -> Result<Value, Error
         return Ok(out.finish());
     }
     out.raw(r#"<span class="badge"#);
-    if let Some(kind) = kind.filter(is_true) {
+    if let Some(kind) = kind.filter(Value::is_true) {
         out.raw(" ");
         out.print(&kind);
     }
@@ -126,11 +126,6 @@ fn badge(state: &State, word: Value, kind: Option<Value>) -> Result<Value, Error
     out.print(&word);
     out.raw("</span>");
     Ok(out.finish())
-}
-
-/// Truth as templates see it (`{% if x %}`).
-fn is_true(value: &Value) -> bool {
-    value.is_true()
 }
 
 /// The items of a list; none and undefined are empty.
@@ -179,7 +174,7 @@ impl Out {
 
     /// HTML: a link, or the title alone when it does not resolve.
     fn link_or_title(&mut self, l: &Value) -> Result<(), Error> {
-        if is_true(&l.get_attr("href")?) {
+        if l.get_attr("href")?.is_true() {
             self.html_link(l)
         } else {
             self.print(&l.get_attr("title")?);
@@ -190,7 +185,7 @@ impl Out {
     /// Markdown: `[title](href)`, or the title alone when it does not resolve.
     fn markdown_link(&mut self, l: &Value) -> Result<(), Error> {
         let href = l.get_attr("href")?;
-        if !is_true(&href) {
+        if !href.is_true() {
             self.print(&l.get_attr("title")?);
             return Ok(());
         }
