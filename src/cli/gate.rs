@@ -124,7 +124,7 @@ pub fn run_gate(args: &GateArgs) -> Result<i32, String> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let anchors: Vec<Anchor> = anchors(&head_entities, &base_entities, &compared.impact)
         .into_iter()
-        .map(|a| Anchor { file: compared.paths.for_format(format, &a.file), ..a })
+        .map(|a| Anchor { file: super::path_for(format, &compared.paths, &a.file), ..a })
         .collect();
     let written = report::gate::write_verdict(&mut out, format, &verdict, &anchors).and_then(|_| out.flush());
     super::output_written(written)?;

@@ -72,7 +72,7 @@ pub fn run_impact(args: &ImpactArgs) -> Result<i32, String> {
     let mut compared = compare(&args.path, base_rev, args.head.as_deref())?;
     let format = Format::from(args.format);
     let paths = &compared.paths;
-    compared.impact.map_files(|file| paths.for_format(format, file));
+    compared.impact.map_files(|file| super::path_for(format, paths, file));
     let head_label = args.head.as_deref().unwrap_or("working tree");
     let lookup = EntityLookup::new(compared.head.iter().chain(compared.base.iter()).map(AsRef::as_ref));
     print_impact(args.format, &ImpactHeader { base: base_rev, head: head_label }, &compared.impact, &lookup)
@@ -86,28 +86,8 @@ pub(crate) struct Comparison {
     /// Files of the head whose documents could not be read or failed their schema, with the
     /// first finding's code: their entities are missing from `head`.
     pub head_unreadable: Vec<(Arc<str>, crate::diag::Code)>,
-    /// How the head's files are named from the repository root.
-    pub paths: RepositoryPaths,
-}
-
-/// Files as shown (relative to where cairn runs) and from the repository root (for tools).
-pub(crate) struct RepositoryPaths {
-    prefix: String,
-    repository_prefix: String,
-}
-
-impl RepositoryPaths {
-    fn of(loaded: &crate::load::Loaded) -> RepositoryPaths {
-        RepositoryPaths { prefix: loaded.prefix.clone(), repository_prefix: loaded.repository_prefix.clone() }
-    }
-
-    /// `shown` from the repository root, for every format but the human one (SPEC §7).
-    pub fn for_format(&self, format: Format, shown: &str) -> String {
-        match (format, shown.strip_prefix(self.prefix.as_str())) {
-            (Format::Human, _) | (_, None) => shown.to_owned(),
-            (_, Some(rest)) => format!("{}{rest}", self.repository_prefix),
-        }
-    }
+    /// How the head's files are named.
+    pub paths: crate::load::Paths,
 }
 
 /// Loads base and head (the working tree when `head` is `None`), sharing what is identical, and
@@ -128,7 +108,7 @@ pub(crate) fn compare_trees(base: &Request, head: &Request) -> Result<Comparison
     cache.consume_on_hit();
     let base = validate::load_shared(base, &cache).map_err(|e| e.to_string())?;
     let (head, head_entities, head_unreadable) = (head.loaded, head.entities, head.unreadable);
-    let paths = RepositoryPaths::of(&head);
+    let paths = head.paths.clone();
     let (base, base_entities) = (base.loaded, base.entities);
 
     // Files identical in both trees (by content, wherever they are) cannot change an entity:

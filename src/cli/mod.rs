@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diag::{self, Code, Diagnostic, Severity};
-use crate::load::{Loaded, Request};
+use crate::load::{Loaded, Paths, Request};
 use crate::report::{self, Format, Sources, Style, Summary};
 use crate::{schema, validate};
 
@@ -98,7 +98,7 @@ impl CheckedTree {
             // the repository root (SPEC §7), wherever cairn ran.
             Format::Human => diagnostics,
             _ => {
-                mapped = repository_paths(loaded, diagnostics);
+                mapped = repository_paths(&loaded.paths, diagnostics);
                 &mapped
             }
         };
@@ -214,13 +214,22 @@ pub(crate) struct LoadedSources<'a>(pub(crate) &'a Loaded);
 impl Sources for LoadedSources<'_> {
     fn text(&self, file: &str) -> Option<&str> {
         let files = &self.0.files;
-        files.get(file).or_else(|| files.get(self.0.shown_path(file).as_str())).map(|f| &*f.text)
+        files.get(file).or_else(|| files.get(self.0.paths.shown_path(file).as_str())).map(|f| &*f.text)
     }
 }
 
-/// `diagnostics` with every file named from the repository root ([`Loaded::repository_path`]).
-pub(crate) fn repository_paths(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
-    let map = |file: &mut std::sync::Arc<str>| *file = loaded.repository_path(file).into();
+/// `file` as `format` names it: as shown for people, from the repository root for every
+/// other format (SPEC §7), wherever cairn ran.
+pub(crate) fn path_for(format: Format, paths: &Paths, file: &str) -> String {
+    match format {
+        Format::Human => file.to_owned(),
+        _ => paths.repository_path(file),
+    }
+}
+
+/// `diagnostics` with every file named from the repository root ([`Paths::repository_path`]).
+fn repository_paths(paths: &Paths, diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
+    let map = |file: &mut std::sync::Arc<str>| *file = paths.repository_path(file).into();
     diagnostics
         .iter()
         .map(|d| {

@@ -56,7 +56,7 @@ pub fn run_render(args: &RenderArgs) -> Result<i32, String> {
         validate::run(&Request::new(&args.path, args.rev.as_deref()), today).map_err(|e| e.to_string())?;
     // Pages show where each entity is defined relative to the repository root.
     for entity in &mut outcome.entities {
-        if let Some(rest) = entity.origin.file.strip_prefix(loaded.prefix.as_str()) {
+        if let Some(rest) = entity.origin.file.strip_prefix(loaded.paths.prefix.as_str()) {
             entity.origin.file = rest.into();
         }
     }

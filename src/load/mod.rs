@@ -115,18 +115,25 @@ pub struct Loaded {
     pub documents: Vec<RawDocument>,
     /// Problems found while reading and parsing.
     pub diagnostics: Vec<Diagnostic>,
-    /// The root as shown before every path (`examples/acme/`, or nothing for `.`).
-    pub prefix: String,
-    /// Where the root is in its repository (the git work tree it is in, else itself):
-    /// `examples/acme/`, or nothing. Machine-readable reports name files from there.
-    pub repository_prefix: String,
+    /// How files are named: as shown, and from the repository root.
+    pub paths: Paths,
     /// The config document, for the validator to check against its schema.
     pub config_document: Option<RawConfig>,
     /// Blob id of each file read (only when loaded with a [`ParseCache`]).
     pub blobs: BTreeMap<Arc<str>, git2::Oid>,
 }
 
-impl Loaded {
+/// How the files of a tree are named.
+#[derive(Debug, Clone, Default)]
+pub struct Paths {
+    /// The root as shown before every path (`examples/acme/`, or nothing for `.`).
+    pub prefix: String,
+    /// Where the root is in its repository (the git work tree it is in, else itself):
+    /// `examples/acme/`, or nothing. Machine-readable reports name files from there.
+    pub repository_prefix: String,
+}
+
+impl Paths {
     /// A file as shown (`examples/acme/x.yaml`, `/tmp/org/x.yaml`) as its path from the
     /// repository root (`examples/acme/x.yaml`, `x.yaml`).
     pub fn repository_path(&self, shown: &str) -> String {
@@ -136,7 +143,7 @@ impl Loaded {
         }
     }
 
-    /// The inverse of [`Loaded::repository_path`].
+    /// The inverse of [`Paths::repository_path`].
     pub fn shown_path(&self, from_repository: &str) -> String {
         match from_repository.strip_prefix(self.repository_prefix.as_str()) {
             Some(rest) => format!("{}{rest}", self.prefix),
@@ -256,8 +263,7 @@ where
     let no_changes = Changes::new();
     let changes = request.changes.unwrap_or(&no_changes);
     let mut loaded = Loaded {
-        prefix: source.prefix().to_owned(),
-        repository_prefix: source.repository_prefix(),
+        paths: Paths { prefix: source.prefix().to_owned(), repository_prefix: source.repository_prefix() },
         ..Loaded::default()
     };
 

@@ -61,8 +61,17 @@ pub(crate) enum Contents {
 
 /// A tree of files: a directory, or a revision's tree.
 pub(crate) enum Source {
-    Dir { root: PathBuf, prefix: String },
-    Revision { repo: Repository, tree: Oid, prefix: String },
+    Dir {
+        root: PathBuf,
+        prefix: String,
+    },
+    /// `inside`: where the root is in the work tree.
+    Revision {
+        repo: Repository,
+        tree: Oid,
+        prefix: String,
+        inside: PathBuf,
+    },
 }
 
 impl Source {
@@ -81,7 +90,7 @@ impl Source {
         let commit = resolve_commit(&repo, rev)?;
         let inside = relative_to_workdir(&repo, path)?;
         let tree = subtree(&repo, commit, &inside, rev)?;
-        Ok(Source::Revision { tree, prefix: display_prefix(path), repo })
+        Ok(Source::Revision { tree, prefix: display_prefix(path), repo, inside })
     }
 
     /// Reads one file at the root (e.g. `cairn.yaml`), if present.
@@ -142,11 +151,7 @@ impl Source {
                 .ok()
                 .and_then(|repo| relative_to_workdir(&repo, root).ok())
                 .unwrap_or_default(),
-            Source::Revision { repo, .. } => {
-                let root = Path::new(self.prefix());
-                let root = if root.as_os_str().is_empty() { Path::new(".") } else { root };
-                relative_to_workdir(repo, root).unwrap_or_default()
-            }
+            Source::Revision { inside, .. } => inside.clone(),
         };
         match slash_path(&inside) {
             Some(p) if !p.is_empty() => format!("{p}/"),
@@ -191,7 +196,7 @@ impl Source {
                 files.append(&mut walked_files);
                 links.append(&mut walked_links);
             }
-            Source::Revision { repo, tree, prefix } => {
+            Source::Revision { repo, tree, prefix, .. } => {
                 let tree = repo.find_tree(*tree).map_err(|e| LoadError::Git(e.message().to_owned()))?;
                 let mut blobs = Vec::new();
                 tree.walk(TreeWalkMode::PreOrder, |dir, entry| {

@@ -100,7 +100,7 @@ pub fn finish(mut loaded: Loaded, mut typed: Typed, today: NaiveDate) -> (Loaded
     // Rules compare the configured policy file with entity origins, which carry the root prefix.
     let mut config = loaded.config.clone();
     if let Some(policy) = &config.policy {
-        config.policy = Some(format!("{}{}", loaded.prefix, policy.trim_start_matches("./")));
+        config.policy = Some(format!("{}{}", loaded.paths.prefix, policy.trim_start_matches("./")));
     }
     diagnostics.extend(rules::check(&rules::RuleInput {
         entities: &typed.entities,
