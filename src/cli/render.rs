@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Mutex, OnceLock, PoisonError};
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
@@ -108,11 +107,12 @@ fn write_site<R>(out: &Path, render: R) -> Result<usize, String>
 where
     R: FnOnce(&(dyn Fn(Page) -> Result<(), String> + Sync)) -> Result<usize, render::RenderError>,
 {
-    let writer = SiteWriter::new(out);
+    let mut writer = SiteWriter::new(out);
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Page>(PAGES_IN_FLIGHT);
     let mut written: BTreeSet<String> = BTreeSet::new();
     let outcome = std::thread::scope(|scope| {
         let writing = scope.spawn(|| {
+            let writer = &mut writer;
             receiver.into_iter().try_for_each(|page| {
                 writer.write(&page)?;
                 written.insert(page.path);
@@ -133,9 +133,7 @@ where
         Err(e) => {
             // Keep track of what this run wrote, so that a later one can remove it; remove
             // nothing from a site left half made.
-            if !written.is_empty() {
-                let _ = writer.replace_manifest(&written, false);
-            }
+            let _ = writer.replace_manifest(&written, false);
             Err(e)
         }
     }
@@ -165,45 +163,54 @@ fn read_templates(dir: &Path) -> Result<BTreeMap<String, String>, String> {
     Ok(templates)
 }
 
-/// Writes pages under one directory, from any thread. A page path that could leave the
+/// Writes files under one directory (from one thread at a time). A path that could leave the
 /// directory (absolute, `..`), or a directory inside it that is a link to elsewhere, is
 /// refused before anything is written there.
 struct SiteWriter<'o> {
     out: &'o Path,
-    /// The output directory, created and resolved on the first page (so that a run that fails
+    /// The output directory, created and resolved on the first file (so that a run that fails
     /// before its first page creates nothing).
-    root: OnceLock<Result<PathBuf, String>>,
+    root: Option<Result<PathBuf, String>>,
     /// Directories already created and found to lead inside the root: checked once per run,
     /// not once per page (the check resolves every component of the path).
-    checked: Mutex<HashSet<PathBuf>>,
+    checked: HashSet<PathBuf>,
 }
 
 impl<'o> SiteWriter<'o> {
     fn new(out: &'o Path) -> SiteWriter<'o> {
-        SiteWriter { out, root: OnceLock::new(), checked: Mutex::new(HashSet::new()) }
+        SiteWriter { out, root: None, checked: HashSet::new() }
     }
 
-    fn root(&self) -> Result<&Path, String> {
-        let root = self.root.get_or_init(|| {
-            let out = self.out;
+    fn write(&mut self, page: &Page) -> Result<(), String> {
+        let out = self.out;
+        let root = self.root.get_or_insert_with(|| {
             std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
             out.canonicalize().map_err(|e| format!("cannot resolve {}: {e}", out.display()))
         });
-        root.as_deref().map_err(Clone::clone)
-    }
-
-    fn write(&self, page: &Page) -> Result<(), String> {
-        let root = self.root()?;
-        let relative = Path::new(&page.path);
-        if page.path.is_empty() || !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+        let root = root.as_deref().map_err(Clone::clone)?;
+        if !is_plain(&page.path) {
             return Err(format!(
                 "refusing to write `{}`: not a plain path inside the output directory",
                 page.path
             ));
         }
-        let target = root.join(relative);
+        let target = root.join(&page.path);
         if let Some(parent) = target.parent() {
-            self.check_directory(root, parent, &page.path)?;
+            if !self.checked.contains(parent) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+                if !resolves_inside(root, parent)
+                    .map_err(|e| format!("cannot resolve {}: {e}", parent.display()))?
+                {
+                    return Err(format!(
+                        "refusing to write `{}`: {} leads outside {}",
+                        page.path,
+                        parent.display(),
+                        root.display()
+                    ));
+                }
+                self.checked.insert(parent.to_owned());
+            }
         }
         let cannot = |e: std::io::Error| format!("cannot write {}: {e}", target.display());
         // A new file cannot be a link (creating it fails on anything already there, links
@@ -223,38 +230,34 @@ impl<'o> SiteWriter<'o> {
 
     /// Deletes the files the previous manifest lists and `written` does not (when `prune`),
     /// and writes the manifest: `written`, plus the previous list when not pruning.
-    fn replace_manifest(&self, written: &BTreeSet<String>, prune: bool) -> Result<(), String> {
-        let root = self.root()?;
+    fn replace_manifest(&mut self, written: &BTreeSet<String>, prune: bool) -> Result<(), String> {
+        // Nothing written, nothing to replace.
+        let Some(Ok(root)) = self.root.clone() else { return Ok(()) };
         let manifest = root.join(MANIFEST);
         let before = match std::fs::symlink_metadata(&manifest) {
             Ok(meta) if meta.is_file() => std::fs::read_to_string(&manifest).unwrap_or_default(),
             _ => String::new(),
         };
-        let mut listed: BTreeSet<String> = written.clone();
+        let mut listed: BTreeSet<&str> = written.iter().map(String::as_str).collect();
         let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
         for old in before.lines().filter(|l| !l.is_empty() && !written.contains(*l)) {
             if !prune {
-                listed.insert(old.to_owned());
+                listed.insert(old);
                 continue;
             }
             // Only plain paths inside the directory, only files, never through a link.
-            let relative = Path::new(old);
-            if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+            if !is_plain(old) {
                 continue;
             }
-            let target = root.join(relative);
-            let inside = target
-                .parent()
-                .and_then(|p| p.canonicalize().ok())
-                .is_some_and(|parent| parent.starts_with(root));
+            let target = root.join(old);
+            let inside = target.parent().is_some_and(|p| resolves_inside(&root, p).unwrap_or(false));
             let is_file = std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file());
             if inside && is_file {
                 std::fs::remove_file(&target).map_err(|e| {
                     format!("cannot remove {} (no longer part of the site): {e}", target.display())
                 })?;
-                emptied.extend(
-                    relative.ancestors().skip(1).filter(|a| !a.as_os_str().is_empty()).map(|a| root.join(a)),
-                );
+                let parents = Path::new(old).ancestors().skip(1).filter(|a| !a.as_os_str().is_empty());
+                emptied.extend(parents.map(|a| root.join(a)));
             }
         }
         // Folders the removed files leave empty go too, deepest first (removing one that is
@@ -267,27 +270,16 @@ impl<'o> SiteWriter<'o> {
             text.push_str(path);
             text.push('\n');
         }
-        if std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(format!("refusing to write `{MANIFEST}`: it is a symbolic link"));
-        }
-        std::fs::write(&manifest, text).map_err(|e| format!("cannot write {}: {e}", manifest.display()))
+        self.write(&Page { path: MANIFEST.to_owned(), bytes: text.into_bytes() })
     }
+}
 
-    /// Creates `parent` and makes sure it resolves to a directory inside `root`.
-    fn check_directory(&self, root: &Path, parent: &Path, page: &str) -> Result<(), String> {
-        if self.checked.lock().unwrap_or_else(PoisonError::into_inner).contains(parent) {
-            return Ok(());
-        }
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        let real = parent.canonicalize().map_err(|e| format!("cannot resolve {}: {e}", parent.display()))?;
-        if !real.starts_with(root) {
-            return Err(format!(
-                "refusing to write `{page}`: {} leads outside {}",
-                parent.display(),
-                root.display()
-            ));
-        }
-        self.checked.lock().unwrap_or_else(PoisonError::into_inner).insert(parent.to_owned());
-        Ok(())
-    }
+/// A relative, `/`-separated path with no `.`, `..` or root: it stays inside any directory.
+fn is_plain(path: &str) -> bool {
+    !path.is_empty() && Path::new(path).components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Whether `dir`, links resolved, is `root` or inside it.
+fn resolves_inside(root: &Path, dir: &Path) -> std::io::Result<bool> {
+    Ok(dir.canonicalize()?.starts_with(root))
 }
