@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::context::kind_label;
-use super::markdown::plain_text;
+use super::markdown::{plain_description, plain_text};
 use super::site::Site;
 use crate::model::{Entity, Spec};
 
@@ -31,7 +31,7 @@ pub struct Entry {
 
 fn entry(site: &Site, entity: &Entity) -> Entry {
     let m = &entity.metadata;
-    let description = m.description.as_deref().map(|d| plain_text(d, TEXT_LIMIT)).unwrap_or_default();
+    let description = plain_description(m.description.as_deref(), TEXT_LIMIT);
     let mut text = vec![entity.reference().to_string()];
     text.extend(m.tags.iter().cloned());
     text.extend(m.labels.iter().map(|(k, v)| format!("{k}={v}")));

@@ -9,7 +9,7 @@ use minijinja::Value;
 use serde::Serialize;
 
 use super::calendar::{self, Status};
-use super::markdown::plain_text;
+use super::markdown::plain_description;
 use super::paths;
 use super::site::{Link, Site};
 pub use super::summary::*;
@@ -106,7 +106,7 @@ pub fn item(site: &Site, from: &str, entity: &Entity) -> Item {
         name: m.name.clone(),
         title: entity.display_name().to_owned(),
         description: site.rich_opt(from, entity, m.description.as_deref()),
-        summary: m.description.as_deref().map(|d| plain_text(d, 200)).unwrap_or_default(),
+        summary: plain_description(m.description.as_deref(), 200),
         labels: m.labels.iter().map(|(k, v)| KeyValue { key: k.clone(), value: v.clone() }).collect(),
         tags: m.tags.clone(),
         links: m

@@ -23,7 +23,7 @@ pub fn register(env: &mut Environment<'static>) {
 /// tooltip) when it does not resolve.
 fn link(state: &State, l: Value) -> Result<Value, Error> {
     let mut out = Out::new(state);
-    if out.markdown {
+    if out.markdown() {
         out.markdown_link(&l)?;
     } else if l.get_attr("href")?.is_true() {
         out.html_link(&l)?;
@@ -42,7 +42,7 @@ fn link(state: &State, l: Value) -> Result<Value, Error> {
 fn links(state: &State, list: Value) -> Result<Value, Error> {
     let mut out = Out::new(state);
     let items = items(&list)?;
-    if out.markdown {
+    if out.markdown() {
         for (i, l) in items.iter().enumerate() {
             if i > 0 {
                 out.raw(", ");
@@ -71,7 +71,7 @@ fn links(state: &State, list: Value) -> Result<Value, Error> {
 fn edges(state: &State, list: Value) -> Result<Value, Error> {
     let mut out = Out::new(state);
     let items = items(&list)?;
-    if out.markdown {
+    if out.markdown() {
         for e in &items {
             let l = e.get_attr("link")?;
             out.raw("- ");
@@ -111,7 +111,7 @@ fn badge(state: &State, word: Value, kind: Option<Value>) -> Result<Value, Error
     if !word.is_true() {
         return Ok(out.finish());
     }
-    if out.markdown {
+    if out.markdown() {
         out.print(&word);
         return Ok(out.finish());
     }
@@ -140,13 +140,16 @@ fn items(list: &Value) -> Result<Vec<Value>, Error> {
 struct Out {
     text: String,
     escape: Escape,
-    markdown: bool,
 }
 
 impl Out {
     fn new(state: &State) -> Out {
-        let escape = Escape::of(state);
-        Out { text: String::with_capacity(128), escape, markdown: escape == Escape::Markdown }
+        Out { text: String::with_capacity(128), escape: Escape::of(state) }
+    }
+
+    /// Whether the calling template is Markdown.
+    fn markdown(&self) -> bool {
+        self.escape == Escape::Markdown
     }
 
     fn raw(&mut self, markup: &str) {

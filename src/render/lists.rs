@@ -168,12 +168,7 @@ fn tiers(site: &Site, from: &str) -> Vec<Tier> {
             lifecycle: word(&s.lifecycle),
             service_type: s.service_type.as_ref().map(word),
             owner: site.link(from, &s.owner.target),
-            summary: e
-                .metadata
-                .description
-                .as_deref()
-                .map(|d| super::markdown::plain_text(d, 140))
-                .unwrap_or_default(),
+            summary: super::markdown::plain_description(e.metadata.description.as_deref(), 140),
         });
     }
     by_tier.into_iter().map(|(tier, services)| Tier { tier, services }).collect()
@@ -276,12 +271,7 @@ pub fn list(site: &Site, which: usize) -> (String, ListView) {
         let (group, cells) = row(site, &page, e);
         groups.entry(group).or_default().push(Row {
             link: site.link_entity(&page, e),
-            summary: e
-                .metadata
-                .description
-                .as_deref()
-                .map(|d| super::markdown::plain_text(d, 140))
-                .unwrap_or_default(),
+            summary: super::markdown::plain_description(e.metadata.description.as_deref(), 140),
             cells,
         });
     }

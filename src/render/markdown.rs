@@ -366,6 +366,12 @@ fn escape_text(text: &str, inline: bool) -> String {
     out
 }
 
+/// A description (Markdown, maybe none) as plain text on one line, cut after `limit` characters;
+/// empty when there is none.
+pub fn plain_description(description: Option<&str>, limit: usize) -> String {
+    description.map(|d| plain_text(d, limit)).unwrap_or_default()
+}
+
 /// Markdown as plain text on one line (for summaries and the search index), cut after `limit`
 /// characters with an ellipsis.
 pub fn plain_text(text: &str, limit: usize) -> String {
