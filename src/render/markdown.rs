@@ -201,9 +201,10 @@ fn sanitiser() -> ammonia::Builder<'static> {
         .url_schemes(SCHEMES.into_iter().collect())
         .link_rel(Some("noopener noreferrer"))
         .add_tag_attributes("code", &["class"])
-        .attribute_filter(|element, attribute, value| match (element, attribute) {
-            ("img", "src" | "srcset") => None,
-            (_, "class") => {
+        // Images written as raw HTML go as a whole: an `<img>` without its source is noise.
+        .rm_tags(["img"])
+        .attribute_filter(|_, attribute, value| match attribute {
+            "class" => {
                 let language = value.strip_prefix("language-").unwrap_or_default();
                 let ok = !language.is_empty()
                     && language
@@ -211,7 +212,7 @@ fn sanitiser() -> ammonia::Builder<'static> {
                         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'+');
                 ok.then_some(Cow::Borrowed(value))
             }
-            (_, "href") if !value.starts_with('#') && scheme(value).is_none() => {
+            "href" if !value.starts_with('#') && scheme(value).is_none() => {
                 let path = value.split('#').next().unwrap_or_default();
                 let exists = LINK_TARGETS.with(|t| match &*t.borrow() {
                     Some((pages, from_page)) => {
@@ -445,7 +446,7 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(" l"), "{html}");
-        for bad in ["<script", "onerror", "javascript:", "<img src", "nowhere.html"] {
+        for bad in ["<script", "onerror", "javascript:", "<img", "nowhere.html"] {
             assert!(!html.contains(bad), "{bad} in {html}");
         }
         assert!(html.contains("<table>") && html.contains("<del>2</del>"), "{html}");

@@ -154,7 +154,15 @@ impl<'a> Site<'a> {
         let mut dependents: Vec<Vec<(usize, Relation)>> = vec![Vec::new(); entities.len()];
         let mut by_file = BTreeMap::new();
         for (entity, out) in entities.iter().zip(outgoing) {
-            by_file.entry(&*entity.origin.file).or_insert(entity);
+            // A link to a file of several entities leads to the first one written in it.
+            by_file
+                .entry(&*entity.origin.file)
+                .and_modify(|first: &mut &Entity| {
+                    if entity.origin.doc < first.origin.doc {
+                        *first = entity;
+                    }
+                })
+                .or_insert(entity);
             for (target, field) in out.references {
                 let target = &entities[target];
                 referrers.entry(target.kind(), target.name()).or_default().push(Referrer { entity, field });

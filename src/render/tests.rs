@@ -241,22 +241,52 @@ fn markdown_site() {
 
 #[test]
 fn output_is_deterministic_and_links_resolve() {
-    let entities = org();
-    let first = render(&entities, &options(SiteFormat::Html)).unwrap_or_default();
-    let second = render(&entities, &options(SiteFormat::Html)).unwrap_or_default();
-    assert_eq!(first, second);
-    let paths: std::collections::BTreeSet<&str> = first.iter().map(|p| p.path.as_str()).collect();
-    for p in &first {
-        let text = String::from_utf8_lossy(&p.bytes);
-        for target in attribute_values(&text, "href=\"").chain(attribute_values(&text, "src=\"")) {
-            if target.starts_with("https://") || target.starts_with("mailto:") || target.starts_with('#') {
-                continue;
+    // A service named `index` has its page (and its drawing) beside the list named `index`.
+    let mut entities = org();
+    entities.push(entity(
+        "Service",
+        json!({"name": "index"}),
+        json!({"owner": "sre", "tier": 3, "dependsOn": ["service:checkout"]}),
+        "services/index.yaml",
+    ));
+    let entities = sorted(entities);
+    for format in [SiteFormat::Html, SiteFormat::Markdown] {
+        let first = render(&entities, &options(format)).unwrap_or_default();
+        let second = render(&entities, &options(format)).unwrap_or_default();
+        assert_eq!(first, second);
+        let paths: std::collections::BTreeSet<&str> = first.iter().map(|p| p.path.as_str()).collect();
+        let ext = if format == SiteFormat::Html { "html" } else { "md" };
+        assert!(paths.contains(format!("services/_index.{ext}").as_str()), "{paths:?}");
+        let mut checked = 0;
+        for p in &first {
+            let text = String::from_utf8_lossy(&p.bytes);
+            let targets: Vec<&str> = match format {
+                SiteFormat::Html => {
+                    attribute_values(&text, "href=\"").chain(attribute_values(&text, "src=\"")).collect()
+                }
+                SiteFormat::Markdown => markdown_targets(&text).collect(),
+            };
+            for target in targets {
+                if target.starts_with("https://") || target.starts_with("mailto:") || target.starts_with('#')
+                {
+                    continue;
+                }
+                let path = target.split('#').next().unwrap_or_default();
+                let resolved = paths::join(&p.path, path).unwrap_or_default();
+                assert!(paths.contains(resolved.as_str()), "{}: {target} does not resolve", p.path);
+                checked += 1;
             }
-            let path = target.split('#').next().unwrap_or_default();
-            let resolved = paths::join(&p.path, path).unwrap_or_default();
-            assert!(paths.contains(resolved.as_str()), "{}: {target} does not resolve", p.path);
         }
+        assert!(checked > 50, "{format:?}: only {checked} links");
     }
+}
+
+/// The destinations of Markdown links and images: `[text](target)`.
+fn markdown_targets(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("](").filter_map(move |(at, _)| {
+        let rest = &text[at + 2..];
+        rest.find(')').map(|end| &rest[..end])
+    })
 }
 
 fn attribute_values<'t>(text: &'t str, prefix: &'static str) -> impl Iterator<Item = &'t str> + 't {
@@ -363,4 +393,27 @@ fn an_entity_has_a_drawing_when_it_says_so() {
         drawn += usize::from(site.has_graph(entity));
     }
     assert!(drawn > 2);
+}
+
+#[test]
+fn a_link_to_a_file_of_several_entities_leads_to_the_first_written() {
+    let mut entities = org();
+    for (doc, name) in [(0, "zeta"), (1, "alpha")] {
+        entities.push(crate::graph::testutil::entity_in(
+            "Service",
+            json!({"name": name}),
+            json!({"owner": "sre", "tier": 3}),
+            "services/pair.yaml",
+            doc,
+        ));
+    }
+    entities.push(article(
+        json!({"name": "pair"}),
+        json!({"owner": "sre"}),
+        "See [the pair](../services/pair.yaml).",
+        "kb/pair.md",
+    ));
+    let site = site(&sorted(entities), SiteFormat::Html);
+    let kb = page(&site, "kb/pair.html");
+    assert!(kb.contains(r#"<a href="../services/zeta.html" rel="noopener noreferrer">the pair</a>"#), "{kb}");
 }
