@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark `cairn render` (HTML and Markdown) on the synthetic organisation bench/run.sh made,
-# side by side with `cairn validate` of the same tree (issue target: render < 2× validate), and
+# side by side with `cairn validate` of the same tree (issue target: render < 2× validate) and
+# with the cost of creating the site's files alone (`cairn-gen write-floor`), and
 # write the results to docs/benchmarks-render.md (notes below the marker line are kept).
 #
 # Usage: bench/run.sh [N] first (it generates bench-out/org-N), then bench/render.sh [N=100000]
@@ -16,8 +17,9 @@ RAW=$OUT/render-$N
 REPORT=$ROOT/docs/benchmarks-render.md
 [[ -d $ORG ]] || { echo "bench/render.sh: run bench/run.sh $N first (no $ORG)" >&2; exit 2; }
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-cargo build --release --quiet --bin cairn
+cargo build --release --quiet --bins
 CAIRN=${CARGO_TARGET_DIR:-$ROOT/target}/release/cairn
+GEN=${CARGO_TARGET_DIR:-$ROOT/target}/release/cairn-gen
 rm -rf "$RAW"
 mkdir -p "$RAW"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -39,12 +41,15 @@ export CAIRN_TODAY=2026-11-22
 "$CAIRN" validate "$ORG" --format json >/dev/null # warm the page cache
 for i in $(seq "$RUNS"); do
     # Side by side: each render right after a validate, so both see the same load; then what
-    # writing that site costs by itself: copying it (from the page cache) into a new directory,
-    # on one core. Creating files gets slower as the file system fills, so the copy comes
-    # right after the render it copies.
+    # creating that site's files costs by itself (`cairn-gen write-floor`: the same paths and
+    # sizes, one thread, timed around the writing alone). Creating files gets slower as the
+    # file system fills, so the floor comes right after the render it copies.
     measure validate "$CAIRN" validate "$ORG" --format json
     measure html "$CAIRN" render "$ORG" --out "$RAW/site-html-$i"
-    measure copy cp -r "$RAW/site-html-$i" "$RAW/site-copy-$i"
+    "$GEN" write-floor "$RAW/site-html-$i" "$RAW/site-floor-$i" >"$RAW/floor.out"
+    # "N files, B bytes: wall W s, user U s, system S s" → "W - U S", as measure writes.
+    awk '{print $6, "-", $9, $12}' "$RAW/floor.out" >>"$RAW/write"
+    printf '   %-9s %s\n' write "$(tail -n 1 "$RAW/write")" >&2
 done
 for i in $(seq "$RUNS"); do
     measure markdown "$CAIRN" render "$ORG" --out "$RAW/site-md-$i" --format markdown
@@ -97,10 +102,18 @@ if [[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no) ]]; then COMM
     row validate "cairn validate DIR --format json" validate "1.00×"
     row "render HTML" "cairn render DIR --out SITE" html "$(ratio "$H" "$V")×"
     row "render Markdown" "cairn render DIR --out SITE --format markdown" markdown "$(ratio "$M" "$V")×"
-    row "writing the HTML site" "cp -r SITE NEW" copy "$(ratio "$(wall copy)" "$V")×"
+    printf '| creating the HTML site'"'"'s files alone, one thread | `cairn-gen write-floor SITE NEW` | %s s | %s s (%s + %s) | — | %s× |\n' \
+        "$(wall write)" "$(cpu write)" "$(user write)" "$(sys write)" "$(ratio "$(wall write)" "$V")"
     echo
-    echo "A floor for any renderer that validates first and then writes these files: validate plus"
-    echo "writing the site, $(awk -v a="$V" -v b="$(wall copy)" 'BEGIN {printf "%.2f", a + b}') s, or $(awk -v a="$V" -v b="$(wall copy)" 'BEGIN {printf "%.2f", (a + b) / a}')× validate."
+    # The budget the target leaves for making the pages, in CPU time on all cores: twice
+    # validate's wall time on every core, less what validating and creating the files take.
+    budget=$(awk -v v="$V" -v c="$(nproc)" -v vc="$(cpu validate)" -v w="$(cpu write)" 'BEGIN {printf "%.2f", 2 * v * c - vc - w}')
+    spent=$(awk -v h="$(cpu html)" -v vc="$(cpu validate)" -v w="$(cpu write)" 'BEGIN {printf "%.2f", h - vc - w}')
+    per_page() { awk -v s="$1" -v p="$pages" 'BEGIN {printf "%.0f", s / p * 1000000}'; }
+    echo "What the target leaves for making the pages: $(nproc) cores × 2 × $V s, less the CPU time of"
+    echo "validating ($(cpu validate) s) and of creating the files ($(cpu write) s), is $budget s of CPU time, or"
+    echo "$(per_page "$budget") µs a page. Making them took $spent s here (render's CPU time less those two), or"
+    echo "$(per_page "$spent") µs a page."
     echo
     echo "Render / validate in each side-by-side pair: $pairs."
     echo

@@ -12,6 +12,9 @@
 //! - `cairn-gen parse-floor DIR` is the speed floor `cairn validate` is measured against: walk
 //!   DIR like cairn does and run saphyr-parser's event parser over every YAML file and every
 //!   Markdown front matter, on all cores, building nothing.
+//! - `cairn-gen write-floor SITE OUT` is the floor `cairn render` is measured against: create,
+//!   in one thread like cairn's writer, a copy of the tree of files under SITE (same paths,
+//!   same sizes) in OUT, and report what creating them cost.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -72,6 +75,14 @@ enum Command {
         /// The repository to read.
         dir: PathBuf,
     },
+    /// Create files with the paths and sizes of those under SITE in OUT, on one thread, and
+    /// print the time that took (the floor of writing a rendered site).
+    WriteFloor {
+        /// A site `cairn render` wrote.
+        site: PathBuf,
+        /// Directory to create (must not exist).
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -82,6 +93,7 @@ fn main() -> ExitCode {
         }
         Command::Mutate { dir, files, seed } => run_mutate(&dir, files, seed),
         Command::ParseFloor { dir } => run_parse_floor(&dir),
+        Command::WriteFloor { site, out } => run_write_floor(&site, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -114,3 +114,19 @@ fn scalars_quote_what_would_not_read_back() {
     assert_eq!(s("a: b"), "\"a: b\"");
     assert_eq!(s("#chan"), "\"#chan\"");
 }
+
+#[test]
+fn write_floor_copies_paths_and_sizes_into_a_new_directory_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    run_org(&site, 150, 3, 1).unwrap();
+    let out = dir.path().join("floor");
+    run_write_floor(&site, &out).unwrap();
+    let sizes = |tree: BTreeMap<String, Vec<u8>>| -> Vec<(String, usize)> {
+        tree.into_iter().map(|(path, bytes)| (path, bytes.len())).collect()
+    };
+    let copied = sizes(read_tree(&out));
+    assert!(copied.len() > 100, "{} files", copied.len());
+    assert_eq!(copied, sizes(read_tree(&site)));
+    assert!(run_write_floor(&site, &out).is_err_and(|e| e.contains("exists")));
+}
