@@ -194,8 +194,13 @@ fn acme_site_works_in_a_browser() {
         assert!(v.dom.contains(expected), "{page}: {expected} missing from the DOM");
     }
 
+    // The home page loads the search index only when there is something to search for.
+    let index_script = "<script src=\"search-index.js\"";
+    let v = visit(&browser, &file_url(&site_dir, "index.html"), scratch.path());
+    assert!(!v.dom.contains(index_script), "the index was loaded without a search");
     let v = visit(&browser, &file_url(&site_dir, "index.html?q=restart"), scratch.path());
     assert_clean(&v, "index.html?q=restart");
+    assert!(v.dom.contains(index_script), "the index was not loaded for a search");
     let found = results(&v.dom);
     assert!(
         found.contains("href=\"kb/kafka-broker-replacement.html\""),

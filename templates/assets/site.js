@@ -1,19 +1,51 @@
-// cairn site search: reads the index that search-index.js assigns to window.CAIRN_SEARCH
-// (fetch() does not work from file://) and lists matches with plain DOM calls.
+// cairn site search. The index is a script (search-index.js assigns window.CAIRN_SEARCH;
+// fetch() does not work from file://), loaded only when someone searches: on a large
+// organisation it is tens of megabytes the home page need not parse on every visit.
+// Matches are listed with plain DOM calls, never as markup.
 (function () {
   "use strict";
   var input = document.getElementById("search");
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
-  var index = window.CAIRN_SEARCH;
-  if (!input || !list || !Array.isArray(index)) { return; }
+  if (!input || !list || !status) { return; }
   var root = document.body.getAttribute("data-root") || "";
-  index.forEach(function (e) {
-    e.t = String(e.title).toLowerCase();
-    e.h = (e.t + " " + String(e.text)).toLowerCase();
-  });
+  var index = null;
+  var loading = false;
+
+  function prepare(entries) {
+    entries.forEach(function (e) {
+      e.t = String(e.title).toLowerCase();
+      e.h = (e.t + " " + String(e.text)).toLowerCase();
+    });
+    index = entries;
+  }
+
+  // Loads the index once; when it arrives, searches for what the box holds by then.
+  function load() {
+    if (index || loading) { return; }
+    if (Array.isArray(window.CAIRN_SEARCH)) { prepare(window.CAIRN_SEARCH); return; }
+    var src = input.getAttribute("data-index");
+    if (!src) { return; }
+    loading = true;
+    status.textContent = "Loading the search index…";
+    var script = document.createElement("script");
+    script.src = src;
+    script.onload = function () {
+      if (!Array.isArray(window.CAIRN_SEARCH)) {
+        status.textContent = "The search index is not usable.";
+        return;
+      }
+      prepare(window.CAIRN_SEARCH);
+      run(input.value);
+    };
+    script.onerror = function () { status.textContent = "The search index could not be loaded."; };
+    document.head.appendChild(script);
+  }
+
   function run(query) {
-    var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    var words = String(query).toLowerCase().split(/\s+/).filter(Boolean);
+    if (!index && words.length) { load(); }
+    if (!index) { return; }
     list.textContent = "";
     status.textContent = "";
     if (!words.length) { return; }
@@ -39,8 +71,11 @@
       list.appendChild(li);
     });
   }
+
   var query = new URLSearchParams(window.location.search).get("q") || "";
   input.value = query;
   run(query);
+  // Start loading as soon as the box is used, so the first results come without a wait.
+  input.addEventListener("focus", load);
   input.addEventListener("input", function () { run(input.value); });
 })();
