@@ -58,19 +58,21 @@ pub fn root_of(page: &str) -> String {
 
 /// The link from `from` (a page path) to `to` (a page path, optionally with `#anchor`).
 pub fn relative(from: &str, to: &str) -> String {
-    let from_dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
-    match to.rsplit_once('/') {
-        Some((dir, file)) if dir == from_dir => file.to_owned(),
-        _ => {
-            let depth = from.bytes().filter(|&b| b == b'/').count();
-            let mut out = String::with_capacity(3 * depth + to.len());
-            for _ in 0..depth {
-                out.push_str("../");
-            }
-            out.push_str(to);
-            out
+    // Bytes, not chars: a page makes dozens of links, and `/` is ASCII.
+    let last_slash = |path: &str| path.as_bytes().iter().rposition(|&b| b == b'/');
+    let from_dir = &from[..last_slash(from).unwrap_or(0)];
+    if let Some(slash) = last_slash(to) {
+        if &to[..slash] == from_dir {
+            return to[slash + 1..].to_owned();
         }
     }
+    let depth = from.bytes().filter(|&b| b == b'/').count();
+    let mut out = String::with_capacity(3 * depth + to.len());
+    for _ in 0..depth {
+        out.push_str("../");
+    }
+    out.push_str(to);
+    out
 }
 
 /// Resolves a relative path written in `base_file` (e.g. a link `../kb/x.md` in `kb/a.md`)
@@ -115,6 +117,9 @@ mod tests {
         assert_eq!(relative("services/b.html", "services/a.html#x"), "a.html#x");
         assert_eq!(relative("services/b.html", "cis/a.html"), "../cis/a.html");
         assert_eq!(relative("services/b.html", "index.html"), "../index.html");
+        assert_eq!(relative("index.html", "policy.html"), "policy.html");
+        assert_eq!(relative("a/b/c.html", "a/b/d.html"), "d.html");
+        assert_eq!(relative("a/b/c.html", "a/d.html"), "../../a/d.html");
         assert_eq!(root_of("services/b.html"), "../");
         assert_eq!(join("kb/a.md", "../kb/b.md").as_deref(), Some("kb/b.md"));
         assert_eq!(join("kb/a.md", "./c.md").as_deref(), Some("kb/c.md"));
