@@ -28,9 +28,12 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 # Every render writes into a directory that never existed: on ext4 without a journal, creating
 # files shortly after deleting many is slow (the allocator skips recently deleted inodes for a
 # minute or more), which would measure the file system's bookkeeping of the previous run.
+# Each starts with nothing waiting to be written back: the page cache of the site before is
+# flushed first (`sync`), or its gigabyte of writeback would take CPU from the next run.
 measure() {
     local name=$1
     shift
+    sync
     /usr/bin/time -f '%e %M %U %S' -o "$RAW/time" "$@" >/dev/null 2>"$RAW/$name.stderr" ||
         { echo "bench/render.sh: $name failed:" >&2; tail -n 5 "$RAW/$name.stderr" >&2; exit 1; }
     tail -n 1 "$RAW/time" >>"$RAW/$name"
@@ -46,6 +49,7 @@ for i in $(seq "$RUNS"); do
     # file system fills, so the floor comes right after the render it copies.
     measure validate "$CAIRN" validate "$ORG" --format json
     measure html "$CAIRN" render "$ORG" --out "$RAW/site-html-$i"
+    sync
     "$GEN" write-floor "$RAW/site-html-$i" "$RAW/site-floor-$i" >"$RAW/floor.out"
     # "N files, B bytes: wall W s, user U s, system S s" → "W - U S", as measure writes.
     awk '{print $6, "-", $9, $12}' "$RAW/floor.out" >>"$RAW/write"
