@@ -143,3 +143,55 @@ fn rendering_again_removes_the_pages_of_entities_that_are_gone_and_nothing_else(
     assert!(!site.join("assets").exists(), "an emptied folder stayed");
     assert!(site.join("CNAME").is_file() && site.join("services/notes.txt").is_file());
 }
+
+#[test]
+fn a_file_an_earlier_render_did_not_write_is_not_replaced_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), SMALL_ORG);
+    // A knowledge article kept at the very path its Markdown page would have: rendering
+    // Markdown into the repository must not replace it.
+    let article = "---\napiVersion: cairn/v1\nkind: KnowledgeArticle\nmetadata:\n  name: restart\n\
+                   spec:\n  owner: team:payments\n---\nRestart it.\n";
+    write(dir.path(), &[("kb/restart.md", article)]);
+    let output = cairn(dir.path(), &["render", "--out", ".", "--format", "markdown"]);
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("refusing to replace") && stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("kb/restart.md")).unwrap(), article);
+    // The pages it had made before it stopped are gone again, folders and all.
+    for made in ["index.md", "services/checkout.md", ".cairn-site", "calendar.md", "catalog"] {
+        assert!(!dir.path().join(made).exists(), "{made} was left behind");
+    }
+    assert!(dir.path().join("services/checkout.yaml").is_file());
+    // The tree still validates: nothing of it was replaced.
+    let output = cairn(dir.path(), &["validate"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
+
+    // A folder of its own renders, and renders again (the second run replaces its own pages).
+    for _ in 0..2 {
+        let output = cairn(dir.path(), &["render", "--out", "site", "--format", "markdown"]);
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    // A page someone edited by hand is the site's: it is replaced.
+    std::fs::write(dir.path().join("site/kb/restart.md"), "edited\n").unwrap();
+    let output = cairn(dir.path(), &["render", "--out", "site", "--format", "markdown"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(std::fs::read_to_string(dir.path().join("site/kb/restart.md")).unwrap().contains("Restart it."));
+
+    // A site from before the manifest, or copied in: identical pages are taken over, others
+    // only with --force.
+    std::fs::remove_file(dir.path().join("site/.cairn-site")).unwrap();
+    let output = cairn(dir.path(), &["render", "--out", "site", "--format", "markdown"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    std::fs::remove_file(dir.path().join("site/.cairn-site")).unwrap();
+    std::fs::write(dir.path().join("site/index.md"), "old\n").unwrap();
+    let output = cairn(dir.path(), &["render", "--out", "site", "--format", "markdown"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        dir.path().join("site/services/checkout.md").is_file(),
+        "a refused run removed a page it had not made"
+    );
+    let output = cairn(dir.path(), &["render", "--out", "site", "--format", "markdown", "--force"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_ne!(std::fs::read_to_string(dir.path().join("site/index.md")).unwrap(), "old\n");
+}

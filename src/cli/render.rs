@@ -34,6 +34,10 @@ pub struct RenderArgs {
     /// The date "upcoming", "past" and "needs review" are measured against (default: today).
     #[arg(long, value_name = "YYYY-MM-DD", env = "CAIRN_TODAY")]
     pub today: Option<NaiveDate>,
+    /// Overwrite files in `--out` that an earlier render did not write (by default cairn
+    /// stops rather than replace a file of yours).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -64,7 +68,8 @@ pub fn run_render(args: &RenderArgs) -> Result<i32, String> {
         SiteOutput::Markdown => SiteFormat::Markdown,
     };
     let options = RenderOptions { format, today, templates };
-    let files = write_site(&args.out, |write| render::render_each(&outcome.entities, &options, write))?;
+    let files =
+        write_site(&args.out, args.force, |write| render::render_each(&outcome.entities, &options, write))?;
 
     let (errors, warnings) = diag::count(&outcome.diagnostics);
     if errors > 0 {
@@ -100,14 +105,19 @@ const PAGES_IN_FLIGHT: usize = 512;
 /// them wait on the directory's lock (spinning, on Linux), and that was an eighth of the CPU
 /// time of a 100,000-page site. The first write that fails stops the run and is the error.
 ///
+/// A file already in `out` is replaced only when an earlier render wrote it (it is in the
+/// [`MANIFEST`]), when it holds the very bytes of the page, or with `force`: rendering a
+/// Markdown site into a docs folder must not replace the folder's own `index.md`, nor a
+/// knowledge article when `out` is the repository itself.
+///
 /// Then the files an earlier render wrote there and this one did not (the pages of entities
 /// since removed or renamed) are deleted, so the directory holds exactly the site; see
 /// [`MANIFEST`]. Nothing else in the directory is touched.
-fn write_site<R>(out: &Path, render: R) -> Result<usize, String>
+fn write_site<R>(out: &Path, force: bool, render: R) -> Result<usize, String>
 where
     R: FnOnce(&(dyn Fn(Page) -> Result<(), String> + Sync)) -> Result<usize, render::RenderError>,
 {
-    let mut writer = SiteWriter::new(out);
+    let mut writer = SiteWriter::new(out, force);
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Page>(PAGES_IN_FLIGHT);
     let mut written: BTreeSet<String> = BTreeSet::new();
     let outcome = std::thread::scope(|scope| {
@@ -129,6 +139,11 @@ where
         Ok(files) => {
             writer.replace_manifest(&written, true)?;
             Ok(files)
+        }
+        Err(e) if writer.refused => {
+            // Refused before it began to matter: leave the directory as it was found.
+            writer.remove_created();
+            Err(e)
         }
         Err(e) => {
             // Keep track of what this run wrote, so that a later one can remove it; remove
@@ -174,18 +189,46 @@ struct SiteWriter<'o> {
     /// Directories already created and found to lead inside the root: checked once per run,
     /// not once per page (the check resolves every component of the path).
     checked: HashSet<PathBuf>,
+    /// The manifest as the run found it, and its lines: the files an earlier render wrote.
+    before: String,
+    earlier: HashSet<String>,
+    /// Replace files that are not in `before`.
+    force: bool,
+    /// Files this run created where there was none, and whether `out` was created.
+    created: Vec<PathBuf>,
+    created_out: bool,
+    /// Whether the run stopped rather than replace a file it does not own.
+    refused: bool,
 }
 
 impl<'o> SiteWriter<'o> {
-    fn new(out: &'o Path) -> SiteWriter<'o> {
-        SiteWriter { out, root: None, checked: HashSet::new() }
+    fn new(out: &'o Path, force: bool) -> SiteWriter<'o> {
+        SiteWriter {
+            out,
+            root: None,
+            checked: HashSet::new(),
+            before: String::new(),
+            earlier: HashSet::new(),
+            force,
+            created: Vec::new(),
+            created_out: !out.exists(),
+            refused: false,
+        }
     }
 
     fn write(&mut self, page: &Page) -> Result<(), String> {
         let out = self.out;
+        let (before, earlier) = (&mut self.before, &mut self.earlier);
         let root = self.root.get_or_insert_with(|| {
             std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-            out.canonicalize().map_err(|e| format!("cannot resolve {}: {e}", out.display()))
+            let root = out.canonicalize().map_err(|e| format!("cannot resolve {}: {e}", out.display()))?;
+            let manifest = root.join(MANIFEST);
+            *before = match std::fs::symlink_metadata(&manifest) {
+                Ok(meta) if meta.is_file() => std::fs::read_to_string(&manifest).unwrap_or_default(),
+                _ => String::new(),
+            };
+            earlier.extend(before.lines().map(str::to_owned));
+            Ok(root)
         });
         let root = root.as_deref().map_err(Clone::clone)?;
         if !is_plain(&page.path) {
@@ -216,10 +259,22 @@ impl<'o> SiteWriter<'o> {
         // A new file cannot be a link (creating it fails on anything already there, links
         // included); only a file that exists needs looking at, and most runs write new files.
         let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&target) {
-            Ok(file) => file,
+            Ok(file) => {
+                self.created.push(target.clone());
+                file
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
                     return Err(format!("refusing to write `{}`: it is a symbolic link", page.path));
+                }
+                let ours = page.path == MANIFEST || self.earlier.contains(&page.path);
+                if !ours && !self.force && !holds(&target, &page.bytes) {
+                    self.refused = true;
+                    return Err(format!(
+                        "refusing to replace {}: an earlier render did not write it (it is not listed in \
+                         {MANIFEST}); move it, render into another directory, or pass --force",
+                        target.display()
+                    ));
                 }
                 std::fs::File::create(&target).map_err(cannot)?
             }
@@ -228,16 +283,35 @@ impl<'o> SiteWriter<'o> {
         file.write_all(&page.bytes).map_err(cannot)
     }
 
+    /// Deletes the files this run created and the folders that leaves empty (not through a
+    /// link: each was created here as a plain file, in a folder checked to lead inside).
+    fn remove_created(&mut self) {
+        let Some(Ok(root)) = self.root.clone() else { return };
+        let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
+        for file in std::mem::take(&mut self.created) {
+            if std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file())
+                && std::fs::remove_file(&file).is_ok()
+            {
+                emptied.extend(
+                    file.ancestors()
+                        .skip(1)
+                        .take_while(|dir| dir.starts_with(&root) && *dir != root)
+                        .map(Path::to_owned),
+                );
+            }
+        }
+        remove_empty(&emptied);
+        if self.created_out {
+            let _ = std::fs::remove_dir(&root);
+        }
+    }
+
     /// Deletes the files the previous manifest lists and `written` does not (when `prune`),
     /// and writes the manifest: `written`, plus the previous list when not pruning.
     fn replace_manifest(&mut self, written: &BTreeSet<String>, prune: bool) -> Result<(), String> {
         // Nothing written, nothing to replace.
         let Some(Ok(root)) = self.root.clone() else { return Ok(()) };
-        let manifest = root.join(MANIFEST);
-        let before = match std::fs::symlink_metadata(&manifest) {
-            Ok(meta) if meta.is_file() => std::fs::read_to_string(&manifest).unwrap_or_default(),
-            _ => String::new(),
-        };
+        let before = std::mem::take(&mut self.before);
         let mut listed: BTreeSet<&str> = written.iter().map(String::as_str).collect();
         let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
         for old in before.lines().filter(|l| !l.is_empty() && !written.contains(*l)) {
@@ -260,11 +334,7 @@ impl<'o> SiteWriter<'o> {
                 emptied.extend(parents.map(|a| root.join(a)));
             }
         }
-        // Folders the removed files leave empty go too, deepest first (removing one that is
-        // not empty fails, and that is fine).
-        for dir in emptied.iter().rev() {
-            let _ = std::fs::remove_dir(dir);
-        }
+        remove_empty(&emptied);
         let mut text = String::with_capacity(listed.iter().map(|p| p.len() + 1).sum());
         for path in &listed {
             text.push_str(path);
@@ -272,6 +342,20 @@ impl<'o> SiteWriter<'o> {
         }
         self.write(&Page { path: MANIFEST.to_owned(), bytes: text.into_bytes() })
     }
+}
+
+/// Removes the folders that are empty, deepest first (removing one that is not empty fails,
+/// and that is fine).
+fn remove_empty(dirs: &BTreeSet<PathBuf>) {
+    for dir in dirs.iter().rev() {
+        let _ = std::fs::remove_dir(dir);
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes` (read only when the sizes agree).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    let same_size = std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64);
+    same_size && std::fs::read(path).is_ok_and(|held| held == bytes)
 }
 
 /// A relative, `/`-separated path with no `.`, `..` or root: it stays inside any directory.
