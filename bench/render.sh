@@ -55,6 +55,11 @@ for i in $(seq "$RUNS"); do
     awk '{print $6, "-", $9, $12}' "$RAW/floor.out" >>"$RAW/write"
     printf '   %-9s %s\n' write "$(tail -n 1 "$RAW/write")" >&2
 done
+# Rendering again into a site that is already there, nothing changed: unchanged pages are
+# compared and left alone rather than rewritten.
+for i in $(seq "$RUNS"); do
+    measure again "$CAIRN" render "$ORG" --out "$RAW/site-html-1"
+done
 for i in $(seq "$RUNS"); do
     measure markdown "$CAIRN" render "$ORG" --out "$RAW/site-md-$i" --format markdown
 done
@@ -105,6 +110,7 @@ if [[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no) ]]; then COMM
     echo "|---|---|---|---|---|---|"
     row validate "cairn validate DIR --format json" validate "1.00×"
     row "render HTML" "cairn render DIR --out SITE" html "$(ratio "$H" "$V")×"
+    row "render HTML again into the same SITE, nothing changed" "cairn render DIR --out SITE" again "$(ratio "$(wall again)" "$V")×"
     row "render Markdown" "cairn render DIR --out SITE --format markdown" markdown "$(ratio "$M" "$V")×"
     printf '| creating the HTML site'"'"'s files alone, one thread | `cairn-gen write-floor SITE NEW` | %s s | %s s (%s + %s) | — | %s× |\n' \
         "$(wall write)" "$(cpu write)" "$(user write)" "$(sys write)" "$(ratio "$(wall write)" "$V")"

@@ -195,3 +195,31 @@ fn a_file_an_earlier_render_did_not_write_is_not_replaced_without_force() {
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     assert_ne!(std::fs::read_to_string(dir.path().join("site/index.md")).unwrap(), "old\n");
 }
+
+#[test]
+fn rendering_again_leaves_unchanged_pages_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), SMALL_ORG);
+    let output = cairn(dir.path(), &["render", "--out", "site"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    // Date every page back, then change one entity: only the pages that show it are rewritten.
+    let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    let stamp =
+        |page: &str| std::fs::metadata(dir.path().join("site").join(page)).unwrap().modified().unwrap();
+    for page in ["services/checkout.html", "cis/pg-main.html", "teams/governance.html"] {
+        let file = std::fs::File::options().write(true).open(dir.path().join("site").join(page)).unwrap();
+        file.set_modified(long_ago).unwrap();
+    }
+    let checkout = std::fs::read_to_string(dir.path().join("services/checkout.yaml")).unwrap();
+    write(
+        dir.path(),
+        &[("services/checkout.yaml", &checkout.replace("title: Checkout", "title: Checkout v2"))],
+    );
+    let output = cairn(dir.path(), &["render", "--out", "site"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(stamp("teams/governance.html"), long_ago, "an unchanged page was rewritten");
+    assert_ne!(stamp("services/checkout.html"), long_ago, "the changed service's page was not rewritten");
+    assert_ne!(stamp("cis/pg-main.html"), long_ago, "the page that links to the service was not rewritten");
+    let page = std::fs::read_to_string(dir.path().join("site/services/checkout.html")).unwrap();
+    assert!(page.contains("Checkout v2"));
+}

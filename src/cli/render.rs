@@ -105,10 +105,10 @@ const PAGES_IN_FLIGHT: usize = 512;
 /// them wait on the directory's lock (spinning, on Linux), and that was an eighth of the CPU
 /// time of a 100,000-page site. The first write that fails stops the run and is the error.
 ///
-/// A file already in `out` is replaced only when an earlier render wrote it (it is in the
-/// [`MANIFEST`]), when it holds the very bytes of the page, or with `force`: rendering a
-/// Markdown site into a docs folder must not replace the folder's own `index.md`, nor a
-/// knowledge article when `out` is the repository itself.
+/// A file already in `out` that holds the very bytes of its page is left untouched. Another
+/// is replaced only when an earlier render wrote it (it is in the [`MANIFEST`]) or with
+/// `force`: rendering a Markdown site into a docs folder must not replace the folder's own
+/// `index.md`, nor a knowledge article when `out` is the repository itself.
 ///
 /// Then the files an earlier render wrote there and this one did not (the pages of entities
 /// since removed or renamed) are deleted, so the directory holds exactly the site; see
@@ -267,8 +267,13 @@ impl<'o> SiteWriter<'o> {
                 if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
                     return Err(format!("refusing to write `{}`: it is a symbolic link", page.path));
                 }
+                // A page that has not changed is left as it is, time stamp included: copying
+                // the site by time stamp (rsync, most deploys) then moves only what changed.
+                if holds(&target, &page.bytes) {
+                    return Ok(());
+                }
                 let ours = page.path == MANIFEST || self.earlier.contains(&page.path);
-                if !ours && !self.force && !holds(&target, &page.bytes) {
+                if !ours && !self.force {
                     self.refused = true;
                     return Err(format!(
                         "refusing to replace {}: an earlier render did not write it (it is not listed in \
