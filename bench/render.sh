@@ -91,7 +91,8 @@ if [[ -f $REPORT ]] && grep -qF "$MARKER" "$REPORT"; then
     KEPT=$(awk -v m="$MARKER" 'found {print} $0 == m {found = 1}' "$REPORT")
 fi
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
-if [[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no) ]]; then COMMIT="$COMMIT (with uncommitted changes)"; fi
+# Only changes to what the binary is built from, or to this script, make the figures differ.
+if [[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no -- src templates Cargo.toml Cargo.lock bench) ]]; then COMMIT="$COMMIT (with uncommitted changes)"; fi
 {
     echo "# Render benchmark"
     echo
