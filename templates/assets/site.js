@@ -24,8 +24,8 @@
   function load() {
     if (index || loading) { return; }
     if (Array.isArray(window.CAIRN_SEARCH)) { prepare(window.CAIRN_SEARCH); return; }
-    var src = input.getAttribute("data-index");
-    if (!src) { return; }
+    // The home page names the index; a home template replaced before it did still has one.
+    var src = input.getAttribute("data-index") || root + "search-index.js";
     loading = true;
     status.textContent = "Loading the search index…";
     var script = document.createElement("script");
