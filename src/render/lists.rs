@@ -239,10 +239,15 @@ pub struct Row {
 #[derive(Debug, Serialize)]
 pub struct Group {
     pub title: String,
+    /// `group-N`: the same on every page of the list, for links to the group.
+    pub id: String,
+    /// Whether the group began on an earlier page of the list.
+    pub continued: bool,
     pub rows: Vec<Row>,
 }
 
-/// A list page (`list.html`): the entities of one kind, grouped.
+/// A list page (`list.html`): the entities of one kind, grouped, [`ROWS_PER_PAGE`] rows a
+/// page at most.
 #[derive(Debug, Serialize)]
 pub struct ListView {
     pub kind: &'static str,
@@ -250,6 +255,54 @@ pub struct ListView {
     /// Headings of the columns after the first (the entity).
     pub columns: Vec<&'static str>,
     pub groups: Vec<Group>,
+    /// How many entities the whole list has.
+    pub total: usize,
+    /// The pages of the list when it has more than one (else empty).
+    pub pages: Vec<ListPage>,
+    /// Every group of the whole list, with where it starts, when the list has more than one
+    /// page (else empty).
+    pub index: Vec<GroupStart>,
+}
+
+/// One page of a list that has several.
+#[derive(Debug, Serialize)]
+pub struct ListPage {
+    pub number: usize,
+    pub href: String,
+    pub current: bool,
+}
+
+/// A group of a list that has several pages: its title, size and first row's place.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupStart {
+    pub title: String,
+    pub count: usize,
+    /// The page the group starts on, with `#group-N`.
+    pub href: String,
+}
+
+/// Most rows on one list page: a browser lays out a few thousand table rows at once without
+/// a wait, not the tens of thousands a large CMDB has.
+pub const ROWS_PER_PAGE: usize = 1000;
+
+/// The stem of page `number` (from 1) of a list: `cis/index`, then `cis/index.2`. Entity
+/// names hold no `.`, so these never meet an entity's page.
+fn list_stem(stem: &str, number: usize) -> String {
+    if number <= 1 {
+        stem.to_owned()
+    } else {
+        format!("{stem}.{number}")
+    }
+}
+
+/// The pages of the lists beyond their first, given how many entities each kind has.
+pub fn extra_list_pages(count: impl Fn(Kind) -> usize, ext: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (kind, stem, _, _) in LISTS {
+        let pages = count(kind).div_ceil(ROWS_PER_PAGE);
+        out.extend((2..=pages).map(|n| format!("{}.{ext}", list_stem(stem, n))));
+    }
+    out
 }
 
 /// The list pages: kind, page stem, title and the headings of the columns after the first.
@@ -262,21 +315,73 @@ pub const LISTS: [(Kind, &str, &str, &[&str]); 6] = [
     (Kind::Window, "windows/index", "Maintenance windows and freezes", &["Schedule", "Status"]),
 ];
 
-/// One of the [`LISTS`]: its page path and the list.
-pub fn list(site: &Site, which: usize) -> (String, ListView) {
+/// One of the [`LISTS`]: its pages (one, or one per [`ROWS_PER_PAGE`] rows) and their lists.
+pub fn list(site: &Site, which: usize) -> Vec<(String, ListView)> {
     let (kind, stem, title, columns) = LISTS[which];
-    let page = site.fixed(stem);
-    let mut groups: BTreeMap<(u8, String), Vec<Row>> = BTreeMap::new();
+    // Every page of a list is in the same folder, so links made for the first serve all.
+    let first = site.fixed(stem);
+    // By group (sort key and heading): each entity with the cells of its row.
+    type Rows<'e> = Vec<(&'e Entity, Vec<Cell>)>;
+    let mut grouped: BTreeMap<(u8, String), Rows> = BTreeMap::new();
     for e in site.of_kind(kind) {
-        let (group, cells) = row(site, &page, e);
-        groups.entry(group).or_default().push(Row {
-            link: site.link_entity(&page, e),
-            summary: super::markdown::plain_description(e.metadata.description.as_deref(), 140),
-            cells,
-        });
+        let (group, cells) = row(site, &first, e);
+        grouped.entry(group).or_default().push((e, cells));
     }
-    let groups = groups.into_iter().map(|((_, title), rows)| Group { title, rows }).collect();
-    (page, ListView { kind: kind.name(), title, columns: columns.to_vec(), groups })
+    let total: usize = grouped.values().map(Vec::len).sum();
+    let page_count = total.div_ceil(ROWS_PER_PAGE).max(1);
+    let paths: Vec<String> = (1..=page_count).map(|n| site.fixed(&list_stem(stem, n))).collect();
+    let href = |n: usize| paths::relative(&first, &paths[n - 1]);
+    let mut index = Vec::new();
+    if page_count > 1 {
+        let mut place = 0;
+        for (i, ((_, title), rows)) in grouped.iter().enumerate() {
+            let starts_on = place / ROWS_PER_PAGE + 1;
+            index.push(GroupStart {
+                title: title.clone(),
+                count: rows.len(),
+                href: format!("{}#group-{i}", href(starts_on)),
+            });
+            place += rows.len();
+        }
+    }
+    let view = |number: usize| ListView {
+        kind: kind.name(),
+        title,
+        columns: columns.to_vec(),
+        groups: Vec::new(),
+        total,
+        pages: if page_count == 1 {
+            Vec::new()
+        } else {
+            (1..=page_count).map(|n| ListPage { number: n, href: href(n), current: n == number }).collect()
+        },
+        index: index.clone(),
+    };
+    let mut out: Vec<(String, ListView)> = vec![(first.clone(), view(1))];
+    let mut place = 0;
+    for (i, ((_, group_title), rows)) in grouped.into_iter().enumerate() {
+        for (j, (e, cells)) in rows.into_iter().enumerate() {
+            let number = place / ROWS_PER_PAGE + 1;
+            if out.len() < number {
+                out.push((paths[number - 1].clone(), view(number)));
+            }
+            let groups = &mut out[number - 1].1.groups;
+            // A group starts, or goes on at the top of the next page.
+            if j == 0 || place % ROWS_PER_PAGE == 0 {
+                let id = format!("group-{i}");
+                groups.push(Group { title: group_title.clone(), id, continued: j > 0, rows: Vec::new() });
+            }
+            if let Some(group) = groups.last_mut() {
+                group.rows.push(Row {
+                    link: site.link_entity(&first, e),
+                    summary: super::markdown::plain_description(e.metadata.description.as_deref(), 140),
+                    cells,
+                });
+            }
+            place += 1;
+        }
+    }
+    out
 }
 
 /// The group (sort key and heading) and cells of one entity in its list.

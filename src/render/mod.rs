@@ -294,9 +294,12 @@ impl<'s, 'a> Maker<'s, 'a> {
                 vec![page(home, "index", "Home".to_owned(), vec![("home", view)])?]
             }
             Job::List(which) => {
-                let (path, list) = lists::list(site, *which);
-                let title = list.title.to_owned();
-                vec![page(path, "list", title, vec![("list", Value::from(Serde(list)))])?]
+                let mut out = Vec::new();
+                for (path, list) in lists::list(site, *which) {
+                    let title = list.title.to_owned();
+                    out.push(page(path, "list", title, vec![("list", Value::from(Serde(list)))])?);
+                }
+                out
             }
             Job::Catalog => {
                 let path = site.fixed("catalog/index");

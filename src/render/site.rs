@@ -192,6 +192,8 @@ impl<'a> Site<'a> {
             entities.par_iter().map(|e| paths::entity_page(e.kind(), e.name(), ext)).collect();
         let mut pages: BTreeSet<String> = page_paths.iter().cloned().collect();
         pages.extend(super::fixed_pages(ext));
+        let count = |kind: Kind| entities.iter().filter(|e| e.kind() == kind).count();
+        pages.extend(super::lists::extra_list_pages(count, ext.0));
         let now = super::calendar::start_of(today);
         let mut next = BTreeMap::new();
         let mut schedules = FxHashMap::default();

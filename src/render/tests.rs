@@ -259,27 +259,66 @@ fn output_is_deterministic_and_links_resolve() {
         let paths: std::collections::BTreeSet<&str> = first.iter().map(|p| p.path.as_str()).collect();
         let ext = if format == SiteFormat::Html { "html" } else { "md" };
         assert!(paths.contains(format!("services/_index.{ext}").as_str()), "{paths:?}");
-        let mut checked = 0;
-        for p in &first {
-            let text = String::from_utf8_lossy(&p.bytes);
-            let targets: Vec<&str> = match format {
-                SiteFormat::Html => {
-                    attribute_values(&text, "href=\"").chain(attribute_values(&text, "src=\"")).collect()
-                }
-                SiteFormat::Markdown => markdown_targets(&text).collect(),
-            };
-            for target in targets {
-                if target.starts_with("https://") || target.starts_with("mailto:") || target.starts_with('#')
-                {
-                    continue;
-                }
-                let path = target.split('#').next().unwrap_or_default();
-                let resolved = paths::join(&p.path, path).unwrap_or_default();
-                assert!(paths.contains(resolved.as_str()), "{}: {target} does not resolve", p.path);
-                checked += 1;
-            }
-        }
+        let checked = assert_links_resolve(&first, format);
         assert!(checked > 50, "{format:?}: only {checked} links");
+    }
+}
+
+/// Checks that every link between the pages leads to one of them; returns how many there were.
+fn assert_links_resolve(pages: &[Page], format: SiteFormat) -> usize {
+    let paths: std::collections::BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let mut checked = 0;
+    for p in pages {
+        let text = String::from_utf8_lossy(&p.bytes);
+        let targets: Vec<&str> = match format {
+            SiteFormat::Html => {
+                attribute_values(&text, "href=\"").chain(attribute_values(&text, "src=\"")).collect()
+            }
+            SiteFormat::Markdown => markdown_targets(&text).collect(),
+        };
+        for target in targets {
+            if target.starts_with("https://") || target.starts_with("mailto:") || target.starts_with('#') {
+                continue;
+            }
+            let path = target.split('#').next().unwrap_or_default();
+            let resolved = paths::join(&p.path, path).unwrap_or_default();
+            assert!(paths.contains(resolved.as_str()), "{}: {target} does not resolve", p.path);
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn a_long_list_is_split_into_pages_that_link_to_each_other() {
+    let mut entities = org();
+    let crews = 2 * lists::ROWS_PER_PAGE + 5;
+    for i in 0..crews {
+        entities.push(entity("Team", json!({"name": format!("crew-{i:05}")}), json!({}), "teams/crews.yaml"));
+    }
+    let entities = sorted(entities);
+    for format in [SiteFormat::Html, SiteFormat::Markdown] {
+        let pages = render(&entities, &options(format)).unwrap_or_default();
+        let ext = if format == SiteFormat::Html { "html" } else { "md" };
+        let list: Vec<&Page> = pages.iter().filter(|p| p.path.starts_with("teams/index")).collect();
+        let names: Vec<&str> = list.iter().map(|p| p.path.as_str()).collect();
+        let expected =
+            [format!("teams/index.2.{ext}"), format!("teams/index.3.{ext}"), format!("teams/index.{ext}")];
+        assert_eq!(names, expected, "{format:?}");
+        // Every crew is listed on exactly one page (each row names it twice: link and title),
+        // and no page holds more rows than the limit.
+        let mut listed = std::collections::BTreeSet::new();
+        let mut rows = 0;
+        for page in &list {
+            let text = String::from_utf8_lossy(&page.bytes);
+            assert!(text.contains(&format!("{} in all, 3 pages", crews + 2)), "{}", page.path);
+            let here = text.matches("crew-").count() / 2;
+            assert!(here <= lists::ROWS_PER_PAGE, "{}: {here} rows", page.path);
+            rows += here;
+            listed.extend(text.match_indices("crew-").map(|(at, _)| text[at..at + 10].to_owned()));
+        }
+        assert_eq!((rows, listed.len()), (crews, crews), "{format:?}");
+        assert!(assert_links_resolve(&pages, format) > 3 * crews, "{format:?}");
     }
 }
 
