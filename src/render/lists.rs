@@ -134,12 +134,19 @@ pub struct ServiceRow {
     pub summary: String,
 }
 
-/// The services of one tier.
+/// The services of one tier (the first [`HOME_PER_TIER`]).
 #[derive(Debug, Serialize)]
 pub struct Tier {
     pub tier: u8,
     pub services: Vec<ServiceRow>,
+    /// How many more the tier has than are shown.
+    pub more: usize,
+    /// Where the tier starts in the list of services.
+    pub list: String,
 }
+
+/// Most services of one tier on the home page; the list of services has them all.
+pub const HOME_PER_TIER: usize = 50;
 
 /// The home page.
 #[derive(Debug, Serialize)]
@@ -171,7 +178,24 @@ fn tiers(site: &Site, from: &str) -> Vec<Tier> {
             summary: super::markdown::plain_description(e.metadata.description.as_deref(), 140),
         });
     }
-    by_tier.into_iter().map(|(tier, services)| Tier { tier, services }).collect()
+    let mut place = 0;
+    let mut out = Vec::with_capacity(by_tier.len());
+    for (i, (tier, mut services)) in by_tier.into_iter().enumerate() {
+        // The list of services is grouped by tier in the same order.
+        let list = group_href(site, from, "services/index", place, i);
+        place += services.len();
+        let more = services.len().saturating_sub(HOME_PER_TIER);
+        services.truncate(HOME_PER_TIER);
+        out.push(Tier { tier, services, more, list });
+    }
+    out
+}
+
+/// The link from `from` to group `group` of a list whose first row is row `place` of the
+/// list: the page it is on, and the group's anchor.
+fn group_href(site: &Site, from: &str, stem: &str, place: usize, group: usize) -> String {
+    let page = site.fixed(&list_stem(stem, place / ROWS_PER_PAGE + 1));
+    format!("{}#group-{group}", paths::relative(from, &page))
 }
 
 pub fn home(site: &Site, from: &str) -> HomeView {
@@ -335,11 +359,10 @@ pub fn list(site: &Site, which: usize) -> Vec<(String, ListView)> {
     if page_count > 1 {
         let mut place = 0;
         for (i, ((_, title), rows)) in grouped.iter().enumerate() {
-            let starts_on = place / ROWS_PER_PAGE + 1;
             index.push(GroupStart {
                 title: title.clone(),
                 count: rows.len(),
-                href: format!("{}#group-{i}", href(starts_on)),
+                href: group_href(site, &first, stem, place, i),
             });
             place += rows.len();
         }

@@ -458,3 +458,42 @@ fn a_link_to_a_file_of_several_entities_leads_to_the_first_written() {
     let kb = page(&site, "kb/pair.html");
     assert!(kb.contains(r#"<a href="../services/zeta.html" rel="noopener noreferrer">the pair</a>"#), "{kb}");
 }
+
+#[test]
+fn the_home_page_shows_the_first_services_of_a_tier_and_links_to_the_rest() {
+    let mut entities = org();
+    let extra = lists::HOME_PER_TIER + 7;
+    for i in 0..extra {
+        entities.push(entity(
+            "Service",
+            json!({"name": format!("svc-{i:03}")}),
+            json!({"owner": "sre", "tier": 4}),
+            "services/many.yaml",
+        ));
+    }
+    let entities = sorted(entities);
+    for format in [SiteFormat::Html, SiteFormat::Markdown] {
+        let pages = render(&entities, &options(format)).unwrap_or_default();
+        let ext = if format == SiteFormat::Html { "html" } else { "md" };
+        let home = pages
+            .iter()
+            .find(|p| p.path == format!("index.{ext}"))
+            .map(|p| String::from_utf8_lossy(&p.bytes));
+        let home = home.unwrap_or_default();
+        assert_eq!(home.matches("svc-").count() / 2, lists::HOME_PER_TIER, "{format:?}");
+        // Tier 4 is the last group of the services list; the other tiers of the org come first.
+        let tiers_before = home.matches("Tier ").count() - 1;
+        let more = format!("services/index.{ext}#group-{tiers_before}");
+        let link = match format {
+            SiteFormat::Html => format!("<a href=\"{more}\">7 more tier 4 services</a>"),
+            SiteFormat::Markdown => format!("[7 more tier 4 services]({more})"),
+        };
+        assert!(home.contains(&link), "{format:?}: no {link} in\n{home}");
+        let services = pages.iter().find(|p| p.path == format!("services/index.{ext}"));
+        let services = services.map(|p| String::from_utf8_lossy(&p.bytes)).unwrap_or_default();
+        assert_eq!(services.matches("svc-").count() / 2, extra, "the list has them all");
+        if format == SiteFormat::Html {
+            assert!(services.contains(&format!("<section id=\"group-{tiers_before}\">")), "{services}");
+        }
+    }
+}
