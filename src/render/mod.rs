@@ -296,7 +296,12 @@ impl<'s, 'a> Maker<'s, 'a> {
             Job::List(which) => {
                 let mut out = Vec::new();
                 for (path, list) in lists::list(site, *which) {
-                    let title = list.title.to_owned();
+                    let title = match list.pages.iter().find(|p| p.current) {
+                        Some(current) if current.number > 1 => {
+                            format!("{}, page {}", list.title, current.number)
+                        }
+                        _ => list.title.to_owned(),
+                    };
                     out.push(page(path, "list", title, vec![("list", Value::from(Serde(list)))])?);
                 }
                 out

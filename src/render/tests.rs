@@ -312,6 +312,9 @@ fn a_long_list_is_split_into_pages_that_link_to_each_other() {
         for page in &list {
             let text = String::from_utf8_lossy(&page.bytes);
             assert!(text.contains(&format!("{} in all, 3 pages", crews + 2)), "{}", page.path);
+            if format == SiteFormat::Html && page.path.contains(".3.") {
+                assert!(text.contains("<title>Teams, page 3 ·"), "{}", page.path);
+            }
             let here = text.matches("crew-").count() / 2;
             assert!(here <= lists::ROWS_PER_PAGE, "{}: {here} rows", page.path);
             rows += here;
