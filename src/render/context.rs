@@ -170,9 +170,8 @@ fn graph(site: &Site, from: &str, entity: &Entity) -> Graph {
             Graph { svg: site.graph_svg(from, entity, false).map(Value::from_safe_string), file: None }
         }
         super::SiteFormat::Markdown => {
-            // Beside the page and named like it (`_index.svg` for a service named `index`).
-            let file = from.rsplit('/').next().unwrap_or(from).trim_end_matches(".md");
-            Graph { svg: None, file: site.has_graph(entity).then(|| format!("{file}.svg")) }
+            let file = site.has_graph(entity).then(|| paths::relative(from, &paths::drawing(from)));
+            Graph { svg: None, file }
         }
     }
 }

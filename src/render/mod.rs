@@ -282,7 +282,7 @@ impl<'s, 'a> Maker<'s, 'a> {
                 ];
                 let mut out = vec![page(path.clone(), template, entity.display_name().to_owned(), extra)?];
                 if site.format == SiteFormat::Markdown {
-                    let svg_path = format!("{}.svg", path.trim_end_matches(".md"));
+                    let svg_path = paths::drawing(path);
                     let svg = entities.iter().find_map(|e| site.graph_svg(path, e, true));
                     out.extend(svg.map(|svg| Page { path: svg_path, bytes: svg.into_bytes() }));
                 }

@@ -51,6 +51,12 @@ fn safe_name(name: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The dependency drawing of a Markdown page, beside it and named like it:
+/// `services/checkout.svg`, `services/_index.svg`.
+pub fn drawing(page: &str) -> String {
+    format!("{}.svg", page.strip_suffix(".md").unwrap_or(page))
+}
+
 /// The prefix that leads from `page` back to the site root: `""` or `"../"`.
 pub fn root_of(page: &str) -> String {
     "../".repeat(page.matches('/').count())
@@ -121,6 +127,8 @@ mod tests {
         assert_eq!(relative("a/b/c.html", "a/b/d.html"), "d.html");
         assert_eq!(relative("a/b/c.html", "a/d.html"), "../../a/d.html");
         assert_eq!(root_of("services/b.html"), "../");
+        assert_eq!(drawing("services/_index.md"), "services/_index.svg");
+        assert_eq!(relative("services/_index.md", &drawing("services/_index.md")), "_index.svg");
         assert_eq!(join("kb/a.md", "../kb/b.md").as_deref(), Some("kb/b.md"));
         assert_eq!(join("kb/a.md", "./c.md").as_deref(), Some("kb/c.md"));
         assert_eq!(join("a.md", "../b.md"), None);
