@@ -189,10 +189,9 @@ struct SiteWriter<'o> {
     /// Directories already created and found to lead inside the root: checked once per run,
     /// not once per page (the check resolves every component of the path).
     checked: HashSet<PathBuf>,
-    /// The manifest as the run found it, and its lines: the files an earlier render wrote.
-    before: String,
-    earlier: HashSet<String>,
-    /// Replace files that are not in `before`.
+    /// The lines of the manifest as the run found it: the files an earlier render wrote.
+    earlier: BTreeSet<String>,
+    /// Replace files that are not in `earlier`.
     force: bool,
     /// Files this run created where there was none, and whether `out` was created.
     created: Vec<PathBuf>,
@@ -207,8 +206,7 @@ impl<'o> SiteWriter<'o> {
             out,
             root: None,
             checked: HashSet::new(),
-            before: String::new(),
-            earlier: HashSet::new(),
+            earlier: BTreeSet::new(),
             force,
             created: Vec::new(),
             created_out: !out.exists(),
@@ -218,16 +216,15 @@ impl<'o> SiteWriter<'o> {
 
     fn write(&mut self, page: &Page) -> Result<(), String> {
         let out = self.out;
-        let (before, earlier) = (&mut self.before, &mut self.earlier);
+        let earlier = &mut self.earlier;
         let root = self.root.get_or_insert_with(|| {
             std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
             let root = out.canonicalize().map_err(|e| format!("cannot resolve {}: {e}", out.display()))?;
             let manifest = root.join(MANIFEST);
-            *before = match std::fs::symlink_metadata(&manifest) {
-                Ok(meta) if meta.is_file() => std::fs::read_to_string(&manifest).unwrap_or_default(),
-                _ => String::new(),
-            };
-            earlier.extend(before.lines().map(str::to_owned));
+            if std::fs::symlink_metadata(&manifest).is_ok_and(|meta| meta.is_file()) {
+                let text = std::fs::read_to_string(&manifest).unwrap_or_default();
+                earlier.extend(text.lines().filter(|l| !l.is_empty()).map(str::to_owned));
+            }
             Ok(root)
         });
         let root = root.as_deref().map_err(Clone::clone)?;
@@ -316,10 +313,10 @@ impl<'o> SiteWriter<'o> {
     fn replace_manifest(&mut self, written: &BTreeSet<String>, prune: bool) -> Result<(), String> {
         // Nothing written, nothing to replace.
         let Some(Ok(root)) = self.root.clone() else { return Ok(()) };
-        let before = std::mem::take(&mut self.before);
+        let earlier = std::mem::take(&mut self.earlier);
         let mut listed: BTreeSet<&str> = written.iter().map(String::as_str).collect();
         let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
-        for old in before.lines().filter(|l| !l.is_empty() && !written.contains(*l)) {
+        for old in earlier.iter().map(String::as_str).filter(|l| !written.contains(*l)) {
             if !prune {
                 listed.insert(old);
                 continue;
