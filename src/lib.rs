@@ -6,8 +6,11 @@
 
 pub mod cli;
 pub mod diag;
+pub mod export;
 pub mod graph;
 pub mod impact;
+pub mod import;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod policy;

@@ -15,6 +15,7 @@ use crate::{schema, validate};
 
 mod gate;
 mod impact;
+mod import;
 mod policy;
 mod render;
 
@@ -53,6 +54,20 @@ pub enum Command {
     Render(render::RenderArgs),
     /// Explain a diagnostic code: what it means and how to fix it.
     Explain(ExplainArgs),
+    /// Start a new cairn repository: configuration, a commented policy, a team, a service
+    /// with an SLA, schemas, CI workflows and a pre-commit hook. Never replaces a file.
+    Init(InitArgs),
+    /// Import a Backstage catalog or a ServiceNow CMDB export as cairn files.
+    Import(import::ImportArgs),
+    /// Export the repository for another tool (Backstage descriptors).
+    Export(import::ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Directory of the new repository (created if missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
 }
 
 /// A tree to check and how to report what is found in it: the arguments `validate` and
@@ -199,6 +214,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Policy(args) => policy::run_policy(&args),
         Command::Render(args) => render::run_render(&args),
         Command::Explain(args) => run_explain(&args),
+        Command::Init(args) => import::run_init(&args.dir),
+        Command::Import(args) => import::run_import(&args),
+        Command::Export(args) => import::run_export(&args),
     };
     match result {
         Ok(code) => code,

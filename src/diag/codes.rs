@@ -106,6 +106,13 @@ codes! {
     KbReviewDue "kb-review-due" Warning "a knowledge article is past its reviewBy date";
     CiNotVerified "ci-not-verified" Warning "a configuration item was not verified recently";
     Tier1WithoutSla "tier1-without-sla" Warning "a tier-1 service has no SLA";
+    // Import (`cairn import backstage|servicenow`)
+    ImportUnmapped "import-unmapped" Warning "something in an imported catalog or CMDB export has no cairn counterpart and was left out or simplified";
+    ImportUnresolved "import-unresolved" Warning "an imported catalog or CMDB export refers to something it does not hold";
+    ImportNameCollision "import-name-collision" Error "two imported entities get the same cairn name";
+    ImportUnknownClass "import-unknown-class" Warning "a ServiceNow class is not in cairn's class table";
+    ImportLocationTarget "import-location-target" Warning "a Backstage Location target is missing, a URL, or outside the imported directory";
+    ImportInvalidSource "import-invalid-source" Error "a file given to an import is not an export or mapping cairn can read";
 }
 
 impl Code {

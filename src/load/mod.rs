@@ -8,6 +8,7 @@
 
 mod cases;
 mod document;
+pub mod external;
 mod patch;
 mod source;
 pub mod yaml;

@@ -9,6 +9,9 @@
 //!   at a time.
 //! - `cairn-gen mutate --dir DIR --files N [--seed S]` edits N configuration-item files in
 //!   place the way a pull request would (bump a version, change replicas, edit a description).
+//! - `cairn-gen servicenow --out DIR [--cis N] [--rels M] [--seed S]` writes a ServiceNow CMDB
+//!   export (Table API JSON with display values) of N records and M relations for the
+//!   `cairn import servicenow` benchmark; the import of it validates without errors.
 //! - `cairn-gen parse-floor DIR` is the speed floor `cairn validate` is measured against: walk
 //!   DIR like cairn does and run saphyr-parser's event parser over every YAML file and every
 //!   Markdown front matter, on all cores, building nothing.
@@ -70,6 +73,22 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Write a synthetic ServiceNow CMDB export (Table API JSON with display values) of N CIs
+    /// and M relations into DIR, for `cairn import servicenow`.
+    Servicenow {
+        /// Directory to write `cmdb_ci.json`, `cmdb_rel_ci.json` and `sys_user_group.json` to.
+        #[arg(long)]
+        out: PathBuf,
+        /// How many CMDB records (one in fifty a service).
+        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(2..))]
+        cis: u64,
+        /// How many relations.
+        #[arg(long, default_value_t = 300_000)]
+        rels: u64,
+        /// Seed of the generator: the same seed gives the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Parse every YAML file and front matter under DIR with saphyr-parser events (the floor).
     ParseFloor {
         /// The repository to read.
@@ -92,6 +111,9 @@ fn main() -> ExitCode {
             run_org(&out, entities, seed, docs_per_file as usize)
         }
         Command::Mutate { dir, files, seed } => run_mutate(&dir, files, seed),
+        Command::Servicenow { out, cis, rels, seed } => {
+            servicenow::run_servicenow(&out, cis as usize, rels as usize, seed)
+        }
         Command::ParseFloor { dir } => run_parse_floor(&dir),
         Command::WriteFloor { site, out } => run_write_floor(&site, &out),
     };
@@ -112,6 +134,7 @@ mod gen;
 mod mutate;
 mod names;
 mod rng;
+mod servicenow;
 #[cfg(test)]
 mod tests;
 mod words;

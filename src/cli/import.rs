@@ -1,0 +1,470 @@
+//! `cairn import backstage|servicenow` and `cairn export backstage`: read the sources (through
+//! `load`), map them (`crate::import`, `crate::export`), report the findings in the chosen
+//! format and write the files under `--out` through the guarded writer.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::Subcommand;
+
+use super::{ColorChoice, OutputFormat};
+use crate::diag::{self, Diagnostic};
+use crate::import::{backstage, servicenow, Imported, Kind, Ownership};
+use crate::load::external::{self, MAX_IMPORT_FILE};
+use crate::report::{self, Format, Sources, Style, Summary};
+
+/// The manifest of an import: the files imports wrote under `--out`, one path a line.
+pub const MANIFEST: &str = ".cairn-import";
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub source: ImportSource,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// Backstage descriptor files, directories of them, or Location files (their targets and
+    /// globs are followed).
+    Backstage(BackstageArgs),
+    /// ServiceNow CMDB exports: Table API JSON, JSONv2 or CSV list exports.
+    Servicenow(ServicenowArgs),
+}
+
+/// What every import takes besides its sources.
+#[derive(Debug, clap::Args)]
+pub struct Output {
+    /// Directory to write one file per entity to (created if missing). A file there that no
+    /// import wrote is never replaced.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Print what would change, as a unified diff, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Format of the findings.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Exit 1 when there are warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BackstageArgs {
+    /// Descriptor files (`catalog-info.yaml`, Locations) or directories.
+    #[arg(required = true, value_name = "SOURCE")]
+    pub sources: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServicenowArgs {
+    /// Exports of `cmdb_ci` tables (CIs and services).
+    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    pub cis: Vec<PathBuf>,
+    /// Exports of `cmdb_rel_ci` (relations).
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub rels: Vec<PathBuf>,
+    /// Exports of `sys_user_group` (teams; names the groups CIs refer to by sys_id).
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub groups: Vec<PathBuf>,
+    /// A YAML file of mappings that replace the defaults (docs/import.md).
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub target: ExportTarget,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportTarget {
+    /// Backstage descriptor files: Groups and Users, Components and Systems, Resources, and a
+    /// Location (`catalog-info.yaml`) naming them.
+    Backstage(ExportBackstageArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportBackstageArgs {
+    /// The repository (or any directory) to export.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Directory to write the descriptors to (created if missing). A file there that no
+    /// export wrote is never replaced.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Print what would change, as a unified diff, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// The manifest of an export.
+pub const EXPORT_MANIFEST: &str = ".cairn-export";
+
+pub fn run_export(args: &ExportArgs) -> Result<i32, String> {
+    let ExportTarget::Backstage(a) = &args.target;
+    let (loaded, outcome) =
+        crate::validate::run(&crate::load::Request::new(&a.path, None), super::today(None))
+            .map_err(|e| e.to_string())?;
+    let (errors, warnings) = diag::count(&outcome.diagnostics);
+    if errors > 0 {
+        let summary =
+            Summary { files: loaded.file_count, entities: outcome.entities.len(), errors, warnings };
+        let stderr = std::io::stderr();
+        let mut err = stderr.lock();
+        let _ = report::write_diagnostics(
+            &mut err,
+            Format::Human,
+            &outcome.diagnostics,
+            &summary,
+            &super::LoadedSources(&loaded),
+            Style::default(),
+        );
+    }
+    let files = crate::export::backstage::export(&outcome.entities);
+    let written = write_tree(&a.out, EXPORT_MANIFEST, &files, a.dry_run)?;
+    if !a.dry_run {
+        eprintln!(
+            "exported {} entities as Backstage descriptors to {}: {} files written, {} unchanged",
+            outcome.entities.len(),
+            a.out.display(),
+            written.written,
+            written.unchanged
+        );
+        eprintln!("next: register {} in Backstage (a Location)", a.out.join("catalog-info.yaml").display());
+    }
+    Ok(i32::from(errors > 0))
+}
+
+/// `cairn init DIR`: writes each file that is not there yet; an existing file is kept as it is.
+pub fn run_init(dir: &Path) -> Result<i32, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut written = Vec::new();
+    let mut kept = Vec::new();
+    for (path, text) in crate::init::files() {
+        let target = dir.join(&path);
+        if through_link(dir, &path) {
+            return Err(format!("refusing to write {}: a symbolic link is in the way", target.display()));
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        // `create_new` never replaces a file, nor follows a link left at the path.
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&target) {
+            Ok(mut file) => {
+                file.write_all(text.as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+                written.push(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => kept.push(path),
+            Err(e) => return Err(format!("cannot write {}: {e}", target.display())),
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut text = format!(
+        "initialised a cairn repository in {}
+",
+        dir.display()
+    );
+    for path in &written {
+        text.push_str(&format!(
+            "  wrote {path}
+"
+        ));
+    }
+    for path in &kept {
+        text.push_str(&format!(
+            "  kept  {path} (it exists; not replaced)
+"
+        ));
+    }
+    text.push_str(crate::init::NEXT_STEPS);
+    text.push('\n');
+    super::output_written(out.write_all(text.as_bytes()))?;
+    Ok(0)
+}
+
+pub fn run_import(args: &ImportArgs) -> Result<i32, String> {
+    match &args.source {
+        ImportSource::Backstage(a) => {
+            let collected = backstage::collect(&a.sources)?;
+            let imported = backstage::map(collected);
+            finish(&a.output, &imported, &backstage::OWNERSHIP)
+        }
+        ImportSource::Servicenow(a) => {
+            let read = |paths: &[PathBuf]| -> Result<Vec<servicenow::Source>, String> {
+                paths
+                    .iter()
+                    .map(|p| {
+                        let text = external::read_text(p, MAX_IMPORT_FILE)?;
+                        Ok((Arc::from(p.to_string_lossy().replace('\\', "/")), Arc::from(text)))
+                    })
+                    .collect()
+            };
+            let inputs = servicenow::Inputs {
+                cis: read(&a.cis)?,
+                rels: read(&a.rels)?,
+                groups: read(&a.groups)?,
+                map: match &a.map {
+                    Some(p) => read(std::slice::from_ref(p))?.pop(),
+                    None => None,
+                },
+            };
+            let previous = previous_sys_ids(&a.output.out);
+            let imported = servicenow::import(&inputs, &previous);
+            finish(&a.output, &imported, &servicenow::OWNERSHIP)
+        }
+    }
+}
+
+/// Reports the findings, then writes (or, with `--dry-run`, shows) the files.
+fn finish(output: &Output, imported: &Imported, ownership: &Ownership) -> Result<i32, String> {
+    let manifest = read_manifest(&output.out);
+    let previous = |path: &str| -> Option<String> {
+        if !manifest.contains(path) {
+            return None;
+        }
+        external::read_text(&output.out.join(path), MAX_IMPORT_FILE).ok()
+    };
+    let files = imported.files(ownership, &previous);
+    let (errors, warnings) = report_findings(output, &imported.diagnostics, &imported.sources, files.len())?;
+    let written = write_tree(&output.out, MANIFEST, &files, output.dry_run)?;
+    let counts = count_kinds(imported);
+    if !output.dry_run {
+        eprintln!(
+            "imported {} teams, {} services and {} configuration items into {}: {} files written, {} unchanged",
+            counts[0],
+            counts[1],
+            counts[2],
+            output.out.display(),
+            written.written,
+            written.unchanged
+        );
+        if !written.stale.is_empty() {
+            eprintln!(
+                "{} files an earlier import wrote are no longer in the source (left in place: remove them if they are gone): {}",
+                written.stale.len(),
+                written.stale.join(", ")
+            );
+        }
+        eprintln!("next: `cairn validate {}`", output.out.display());
+    }
+    Ok(i32::from(errors > 0 || (output.deny_warnings && warnings > 0)))
+}
+
+fn count_kinds(imported: &Imported) -> [usize; 3] {
+    let mut counts = [0; 3];
+    for e in &imported.entities {
+        counts[match e.kind {
+            Kind::Team => 0,
+            Kind::Service => 1,
+            Kind::Ci => 2,
+        }] += 1;
+    }
+    counts
+}
+
+struct TextSources<'a>(&'a BTreeMap<String, Arc<str>>);
+
+impl Sources for TextSources<'_> {
+    fn text(&self, file: &str) -> Option<&str> {
+        self.0.get(file).map(|t| &**t)
+    }
+}
+
+/// Prints the findings in the chosen format (human on stderr when the diff goes to stdout).
+fn report_findings(
+    output: &Output,
+    diagnostics: &[Diagnostic],
+    sources: &BTreeMap<String, Arc<str>>,
+    entities: usize,
+) -> Result<(usize, usize), String> {
+    let (errors, warnings) = diag::count(diagnostics);
+    let format = Format::from(output.format);
+    let summary = Summary { files: sources.len(), entities, errors, warnings };
+    let style = Style { color: super::color(output.color) };
+    if format == Format::Human && diagnostics.is_empty() {
+        return Ok((errors, warnings));
+    }
+    let written = if format == Format::Human || output.dry_run {
+        let stderr = std::io::stderr();
+        let mut err = stderr.lock();
+        report::write_diagnostics(&mut err, format, diagnostics, &summary, &TextSources(sources), style)
+    } else {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        report::write_diagnostics(&mut out, format, diagnostics, &summary, &TextSources(sources), style)
+            .and_then(|_| out.flush())
+    };
+    super::output_written(written)?;
+    if format == Format::Github {
+        super::write_step_summary(&report::step_summary(diagnostics, &summary))?;
+    }
+    Ok((errors, warnings))
+}
+
+/// The paths an earlier import recorded in DIR's manifest.
+fn read_manifest(out: &Path) -> std::collections::BTreeSet<String> {
+    read_manifest_named(out, MANIFEST)
+}
+
+fn safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && !path.contains(':')
+        && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+/// sys_id → (kind, name) of the entities an earlier ServiceNow import wrote under `out`, read
+/// from their `servicenow/sys-id` label.
+fn previous_sys_ids(out: &Path) -> HashMap<String, (Kind, String)> {
+    let mut found = HashMap::new();
+    for path in read_manifest(out) {
+        let (kind, rest) = match path.split_once('/') {
+            Some(("services", rest)) => (Kind::Service, rest),
+            Some(("cis", rest)) => (Kind::Ci, rest),
+            _ => continue,
+        };
+        let Some(name) = rest.strip_suffix(".yaml").filter(|n| !n.contains('/')) else { continue };
+        let Ok(text) = external::read_text(&out.join(&path), MAX_IMPORT_FILE) else { continue };
+        for line in text.lines() {
+            if let Some(id) = line.trim().strip_prefix(&format!("{}:", servicenow::SYS_ID_LABEL)) {
+                let id = id.trim().trim_matches('"').to_owned();
+                if !id.is_empty() {
+                    found.insert(id, (kind, name.to_owned()));
+                }
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// What [`write_tree`] did.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub written: usize,
+    pub unchanged: usize,
+    /// Files the manifest lists that this run did not produce.
+    pub stale: Vec<String>,
+}
+
+/// Writes `files` (relative path → text) under `out`, recording them in the manifest
+/// `manifest`: a file whose bytes are already there is left untouched; a file that exists and
+/// is not in the manifest is never replaced (nothing is written then, and the error names it);
+/// nothing is written through a symbolic link. With `dry_run`, prints the changes as a unified
+/// diff on stdout instead.
+///
+/// This is the one place imports and exports write; it moves to the shared guarded writer
+/// (`crate::write`) when that lands.
+pub fn write_tree(
+    out: &Path,
+    manifest: &str,
+    files: &BTreeMap<String, String>,
+    dry_run: bool,
+) -> Result<Written, String> {
+    let recorded = read_manifest_named(out, manifest);
+    let mut result = Written::default();
+    let mut refused = Vec::new();
+    let mut plan = Vec::new();
+    for (path, text) in files {
+        if !safe_relative(path) {
+            return Err(format!("refusing to write `{path}`: not a plain relative path"));
+        }
+        let target = out.join(path);
+        if through_link(out, path) {
+            return Err(format!("refusing to write {}: a symbolic link is in the way", target.display()));
+        }
+        let before = std::fs::read(&target).ok();
+        match &before {
+            Some(bytes) if bytes == text.as_bytes() => result.unchanged += 1,
+            Some(_) if !recorded.contains(path) => refused.push(target.display().to_string()),
+            _ => plan.push((path, text, before)),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(format!(
+            "{} files under {} were not written by an import and would be replaced: {} (move them away, or import into another directory)",
+            refused.len(),
+            out.display(),
+            refused.join(", ")
+        ));
+    }
+    result.stale = recorded.iter().filter(|p| !files.contains_key(*p)).cloned().collect();
+    if dry_run {
+        let stdout = std::io::stdout();
+        let mut w = std::io::BufWriter::new(stdout.lock());
+        for (path, text, before) in &plan {
+            let old = before.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+            let (a, b) = match before {
+                Some(_) => (format!("a/{path}"), format!("b/{path}")),
+                None => ("/dev/null".to_owned(), format!("b/{path}")),
+            };
+            let diff = similar::TextDiff::from_lines(old.as_ref(), text.as_str());
+            let shown = diff.unified_diff().context_radius(3).header(&a, &b).to_string();
+            super::output_written(w.write_all(shown.as_bytes()))?;
+        }
+        super::output_written(w.flush())?;
+        eprintln!(
+            "dry run: {} files would be written, {} are unchanged; nothing was written",
+            plan.len(),
+            result.unchanged
+        );
+        return Ok(result);
+    }
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let mut manifest_lines: std::collections::BTreeSet<String> = recorded.iter().cloned().collect();
+    manifest_lines.extend(files.keys().cloned());
+    // The manifest first: a run stopped half-way still knows every file it may have written.
+    let manifest_text: String = manifest_lines.iter().map(|l| format!("{l}\n")).collect();
+    write_one(&out.join(manifest), manifest_text.as_bytes())?;
+    for (path, text, _) in plan {
+        let target = out.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        write_one(&target, text.as_bytes())?;
+        result.written += 1;
+    }
+    Ok(result)
+}
+
+fn write_one(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// The paths recorded in the manifest `name` under `out` (untrusted: a line that is not a
+/// plain relative path is ignored).
+fn read_manifest_named(out: &Path, name: &str) -> std::collections::BTreeSet<String> {
+    let Ok(text) = external::read_text(&out.join(name), 64 * 1024 * 1024) else { return Default::default() };
+    text.lines().filter(|l| safe_relative(l)).map(str::to_owned).collect()
+}
+
+/// Whether `out` itself or a directory or file on the way to `out/path` is a symbolic link.
+fn through_link(out: &Path, path: &str) -> bool {
+    let mut at = out.to_path_buf();
+    if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+        return true;
+    }
+    for part in path.split('/') {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return true;
+        }
+    }
+    false
+}
