@@ -7,6 +7,7 @@
 //! `crate::validate`.
 
 mod cases;
+pub mod confined;
 mod document;
 pub mod external;
 mod patch;
