@@ -15,8 +15,8 @@
 //! - [`Writer::finish`], after a run that succeeded: deletes the files an earlier run listed
 //!   that this run did not write (pages of entities since removed) — only those still holding
 //!   the listed bytes, outside hidden folders and files (`.github`, `.gitignore`), not
-//!   protected, not through a link — and the folders that leaves empty; then writes the
-//!   manifest: what this run wrote.
+//!   protected, of a shape the command writes ([`Writer::prune_only`]), not through a link —
+//!   and the folders that leaves empty; then writes the manifest: what this run wrote.
 //! - [`Writer::keep`], after a run that failed half way: writes the manifest without deleting
 //!   anything (what this run wrote, plus what the earlier manifest claimed), so a later run can
 //!   still clean up.
@@ -87,6 +87,8 @@ pub struct Writer {
     /// What this run wrote (or found holding its bytes), with the digest of those bytes.
     written: BTreeMap<String, Digest>,
     protected: HashSet<PathBuf>,
+    /// Which paths `finish` may delete at all (by default, any).
+    prunable: fn(&str) -> bool,
     /// Files this run created where there was none, folders it created, and whether it
     /// created the root.
     created: Vec<PathBuf>,
@@ -115,6 +117,7 @@ impl Writer {
             earlier: BTreeMap::new(),
             written: BTreeMap::new(),
             protected: HashSet::new(),
+            prunable: |_| true,
             created: Vec::new(),
             created_dirs: BTreeSet::new(),
             created_out: false,
@@ -129,6 +132,14 @@ impl Writer {
     /// read its input from, when it writes into the same directory.
     pub fn protect(&mut self, path: PathBuf) {
         self.protected.insert(path);
+    }
+
+    /// Lets [`Writer::finish`] delete only paths that pass `rule`: the paths the command can
+    /// write at all (for `render`, the paths of a site). A manifest line naming another path is
+    /// left alone, whatever its digest: anyone who can write the manifest knows the digest of
+    /// a file they can read.
+    pub fn prune_only(&mut self, rule: fn(&str) -> bool) {
+        self.prunable = rule;
     }
 
     /// Whether the run stopped rather than replace a file that is not the writer's.
@@ -331,6 +342,9 @@ impl Writer {
     fn prune(&mut self, root: &Path, path: &str, digest: Digest) -> Result<bool, String> {
         if manifest::is_hidden(path) {
             return Err("cairn does not delete hidden files".into());
+        }
+        if !(self.prunable)(path) {
+            return Err("not a path this command writes".into());
         }
         let target = match self.checked_target(root, path, false) {
             Ok(target) => target,
