@@ -76,12 +76,14 @@ fn a_hostile_manifest_does_not_make_render_delete_files_it_did_not_write() {
     let output = cairn(root, &["render", ".", "--out", "."]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     for (path, bytes) in guarded.iter().zip(&before) {
-        assert_eq!(&std::fs::read(root.join(path)).unwrap(), bytes, "{path} was removed or changed");
+        let now =
+            std::fs::read(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}\n{}", stderr(&output)));
+        assert_eq!(&now, bytes, "{path} was changed");
     }
     assert_eq!(std::fs::read_to_string(&secret).unwrap(), "keep me\n");
     assert!(stderr(&output).contains("warning: ignored"), "{}", stderr(&output));
     // The repository is intact: git still reads it, and only the site is new in it.
-    git(root, &["fsck", "-q"]);
+    git(root, &["fsck", "--no-progress"]);
     let status = git(root, &["status", "--porcelain"]);
     assert!(!status.contains(" D "), "{status}");
     // The next manifest holds no line of the attacker's.
@@ -176,4 +178,24 @@ fn the_manifest_is_what_sha256sum_checks() {
         return;
     };
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+}
+
+/// `render` deletes only paths a site can hold (`cairn::render::is_site_file`): every file it
+/// writes must be one, in both formats, or its stale pages would stay forever.
+#[test]
+fn every_file_of_a_site_is_one_render_may_delete_later() {
+    for format in ["html", "markdown"] {
+        let out = tempfile::tempdir().unwrap();
+        let output = cairn(
+            &root(),
+            &["render", "examples/acme", "--out", out.path().to_str().unwrap(), "--format", format],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let manifest = std::fs::read_to_string(out.path().join(".cairn-site")).unwrap();
+        assert!(manifest.lines().count() > 20, "{manifest}");
+        for line in manifest.lines() {
+            let (_, path) = line.split_once("  ").unwrap();
+            assert!(cairn::render::is_site_file(path), "{format}: {path} is not a site path");
+        }
+    }
 }

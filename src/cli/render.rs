@@ -117,6 +117,7 @@ where
     for path in protected {
         writer.protect(path);
     }
+    writer.prune_only(render::is_site_file);
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Page>(PAGES_IN_FLIGHT);
     let outcome = std::thread::scope(|scope| {
         let writing = scope.spawn(|| {

@@ -27,7 +27,7 @@ use crate::model::{Config, Kind};
 
 pub use cases::{find_policy_tests, read_case_input, read_policy_test, CaseFile, CASE_FILE};
 pub use document::{front_matter, FrontMatter};
-pub use patch::{apply_patch, PatchError};
+pub use patch::{apply_patch, nul_position, PatchError};
 use source::{Contents, Filter, Source};
 
 /// The configuration file at the repository root.

@@ -145,7 +145,7 @@ fn parse_line(line: &[u8], name: &str) -> Result<(String, Digest), String> {
 
 /// The manifest's text for `files`.
 pub fn text(files: &BTreeMap<String, Digest>) -> Vec<u8> {
-    let mut text = String::with_capacity(files.iter().map(|(p, _)| p.len() + 67).sum());
+    let mut text = String::with_capacity(files.keys().map(|p| p.len() + 67).sum());
     for (path, digest) in files {
         text.push_str(&digest.hex());
         text.push_str("  ");
