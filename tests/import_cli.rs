@@ -233,11 +233,30 @@ fn a_reimport_is_byte_identical_keeps_hand_edits_and_never_replaces_other_files(
     std::fs::remove_file(out.join("teams/acme.yaml")).unwrap();
     std::fs::write(out.join("teams/acme.yaml"), "# my own team file\n").unwrap();
     let manifest = std::fs::read_to_string(out.join(".cairn-import")).unwrap();
-    std::fs::write(out.join(".cairn-import"), manifest.replace("teams/acme.yaml\n", "")).unwrap();
+    let without: String =
+        manifest.lines().filter(|l| !l.ends_with("  teams/acme.yaml")).map(|l| format!("{l}\n")).collect();
+    assert_ne!(without, manifest);
+    std::fs::write(out.join(".cairn-import"), without).unwrap();
     let refused = import_backstage(&["backstage"], &out, &[]);
     assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
     assert!(stderr(&refused).contains("teams/acme.yaml"), "{}", stderr(&refused));
     assert_eq!(std::fs::read_to_string(out.join("teams/acme.yaml")).unwrap(), "# my own team file\n");
+
+    // An entity gone from the source: its file goes, unless someone edited it.
+    std::fs::remove_file(out.join("teams/acme.yaml")).unwrap();
+    std::fs::write(out.join(".cairn-import"), manifest).unwrap();
+    let queue = out.join("services/queue-proxy.yaml");
+    let mut text = std::fs::read_to_string(&queue).unwrap();
+    text.push_str("# reviewed by the audio team\n");
+    std::fs::write(&queue, text).unwrap();
+    let only_org = import_backstage(&["backstage/org"], &out, &[]);
+    assert!(
+        stderr(&only_org).contains("removed 11 files of entities no longer in the source"),
+        "{}",
+        stderr(&only_org)
+    );
+    assert!(!out.join("services/playback-order.yaml").exists());
+    assert!(queue.exists(), "edited by hand since: kept");
 }
 
 #[cfg(unix)]

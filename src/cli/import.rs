@@ -1,6 +1,6 @@
 //! `cairn import backstage|servicenow` and `cairn export backstage`: read the sources (through
 //! `load`), map them (`crate::import`, `crate::export`), report the findings in the chosen
-//! format and write the files under `--out` through the guarded writer.
+//! format and write the files under `--out` through the guarded writer (`crate::write`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -14,6 +14,7 @@ use crate::diag::{self, Diagnostic};
 use crate::import::{backstage, servicenow, Imported, Kind, Ownership};
 use crate::load::external::{self, MAX_IMPORT_FILE};
 use crate::report::{self, Format, Sources, Style, Summary};
+use crate::write;
 
 /// The manifest of an import: the files imports wrote under `--out`, one path a line.
 pub const MANIFEST: &str = ".cairn-import";
@@ -132,7 +133,7 @@ pub fn run_export(args: &ExportArgs) -> Result<i32, String> {
         );
     }
     let files = crate::export::backstage::export(&outcome.entities);
-    let written = write_tree(&a.out, EXPORT_MANIFEST, &files, a.dry_run)?;
+    let written = write_tree(&a.out, EXPORT_MANIFEST, &files, false, a.dry_run)?;
     if !a.dry_run {
         eprintln!(
             "exported {} entities as Backstage descriptors to {}: {} files written, {} unchanged",
@@ -240,7 +241,7 @@ fn finish(output: &Output, imported: &Imported, ownership: &Ownership) -> Result
     };
     let files = imported.files(ownership, &previous);
     let (errors, warnings) = report_findings(output, &imported.diagnostics, &imported.sources, files.len())?;
-    let written = write_tree(&output.out, MANIFEST, &files, output.dry_run)?;
+    let written = write_tree(&output.out, MANIFEST, &files, true, output.dry_run)?;
     let counts = count_kinds(imported);
     if !output.dry_run {
         eprintln!(
@@ -252,12 +253,8 @@ fn finish(output: &Output, imported: &Imported, ownership: &Ownership) -> Result
             written.written,
             written.unchanged
         );
-        if !written.stale.is_empty() {
-            eprintln!(
-                "{} files an earlier import wrote are no longer in the source (left in place: remove them if they are gone): {}",
-                written.stale.len(),
-                written.stale.join(", ")
-            );
+        if written.removed > 0 {
+            eprintln!("removed {} files of entities no longer in the source", written.removed);
         }
         eprintln!("next: `cairn validate {}`", output.out.display());
     }
@@ -315,17 +312,10 @@ fn report_findings(
     Ok((errors, warnings))
 }
 
-/// The paths an earlier import recorded in DIR's manifest.
+/// The paths an earlier import recorded in DIR's manifest (whatever their bytes now: a file
+/// edited by hand since is still the import's to merge with).
 fn read_manifest(out: &Path) -> std::collections::BTreeSet<String> {
-    read_manifest_named(out, MANIFEST)
-}
-
-fn safe_relative(path: &str) -> bool {
-    !path.is_empty()
-        && !path.starts_with('/')
-        && !path.contains('\\')
-        && !path.contains(':')
-        && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+    write::manifest::read(&out.join(MANIFEST), MANIFEST).files.into_keys().collect()
 }
 
 /// sys_id → (kind, name) of the entities an earlier ServiceNow import wrote under `out`, read
@@ -358,30 +348,32 @@ fn previous_sys_ids(out: &Path) -> HashMap<String, (Kind, String)> {
 pub struct Written {
     pub written: usize,
     pub unchanged: usize,
-    /// Files the manifest lists that this run did not produce.
-    pub stale: Vec<String>,
+    /// Files of an earlier run whose entity is gone, deleted (they still held what was written).
+    pub removed: usize,
 }
 
-/// Writes `files` (relative path → text) under `out`, recording them in the manifest
-/// `manifest`: a file whose bytes are already there is left untouched; a file that exists and
-/// is not in the manifest is never replaced (nothing is written then, and the error names it);
-/// nothing is written through a symbolic link. With `dry_run`, prints the changes as a unified
-/// diff on stdout instead.
-///
-/// This is the one place imports and exports write; it moves to the shared guarded writer
-/// (`crate::write`) when that lands.
+/// Writes `files` (relative path → text) under `out` through the guarded writer
+/// ([`crate::write::Writer`], manifest `manifest`): a file already holding its bytes is left
+/// untouched; a file that exists and that no earlier run wrote is never replaced (nothing is
+/// written then, and the error names every such file); nothing is written through a symbolic
+/// link. With `merged` (an import, whose files were merged with what is there), a file an
+/// earlier run wrote and someone edited since is replaced by the merge; without (an export), it
+/// is refused like any other. Files an earlier run wrote that this one does not, and that
+/// still hold what was written, are deleted. With `dry_run`, prints the changes as a unified
+/// diff on stdout and writes nothing.
 pub fn write_tree(
     out: &Path,
     manifest: &str,
     files: &BTreeMap<String, String>,
+    merged: bool,
     dry_run: bool,
 ) -> Result<Written, String> {
-    let recorded = read_manifest_named(out, manifest);
+    let claims = write::manifest::read(&out.join(manifest), manifest);
     let mut result = Written::default();
     let mut refused = Vec::new();
     let mut plan = Vec::new();
     for (path, text) in files {
-        if !safe_relative(path) {
+        if !write::manifest::is_plain(path) {
             return Err(format!("refusing to write `{path}`: not a plain relative path"));
         }
         let target = out.join(path);
@@ -391,19 +383,31 @@ pub fn write_tree(
         let before = std::fs::read(&target).ok();
         match &before {
             Some(bytes) if bytes == text.as_bytes() => result.unchanged += 1,
-            Some(_) if !recorded.contains(path) => refused.push(target.display().to_string()),
-            _ => plan.push((path, text, before)),
+            Some(bytes) => {
+                let ours = match claims.files.get(path) {
+                    Some(digest) => merged || *digest == write::Digest::of(bytes),
+                    None => false,
+                };
+                if ours {
+                    plan.push((path, text, before));
+                } else {
+                    refused.push(target.display().to_string());
+                }
+            }
+            None => plan.push((path, text, before)),
         }
+    }
+    for warning in &claims.warnings {
+        eprintln!("warning: {warning}");
     }
     if !refused.is_empty() {
         return Err(format!(
-            "{} files under {} were not written by an import and would be replaced: {} (move them away, or import into another directory)",
+            "{} files under {} were not written by cairn (or were changed since) and would be replaced: {} (move them away, or write into another directory)",
             refused.len(),
             out.display(),
             refused.join(", ")
         ));
     }
-    result.stale = recorded.iter().filter(|p| !files.contains_key(*p)).cloned().collect();
     if dry_run {
         let stdout = std::io::stdout();
         let mut w = std::io::BufWriter::new(stdout.lock());
@@ -425,33 +429,21 @@ pub fn write_tree(
         );
         return Ok(result);
     }
-    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let mut manifest_lines: std::collections::BTreeSet<String> = recorded.iter().cloned().collect();
-    manifest_lines.extend(files.keys().cloned());
-    // The manifest first: a run stopped half-way still knows every file it may have written.
-    let manifest_text: String = manifest_lines.iter().map(|l| format!("{l}\n")).collect();
-    write_one(&out.join(manifest), manifest_text.as_bytes())?;
-    for (path, text, _) in plan {
-        let target = out.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    // Every replacement was checked above: the writer may replace what it is given.
+    let mut writer = write::Writer::new(out, manifest, true);
+    for (path, text) in files {
+        if let Err(e) = writer.write(path, text.as_bytes()) {
+            let _ = writer.keep();
+            return Err(e.to_string());
         }
-        write_one(&target, text.as_bytes())?;
-        result.written += 1;
     }
+    let finished = writer.finish().map_err(|e| e.to_string())?;
+    for warning in writer.take_warnings() {
+        eprintln!("warning: {warning}");
+    }
+    result.written = plan.len();
+    result.removed = finished.removed;
     Ok(result)
-}
-
-fn write_one(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-/// The paths recorded in the manifest `name` under `out` (untrusted: a line that is not a
-/// plain relative path is ignored).
-fn read_manifest_named(out: &Path, name: &str) -> std::collections::BTreeSet<String> {
-    let Ok(text) = external::read_text(&out.join(name), 64 * 1024 * 1024) else { return Default::default() };
-    text.lines().filter(|l| safe_relative(l)).map(str::to_owned).collect()
 }
 
 /// Whether `out` itself or a directory or file on the way to `out/path` is a symbolic link.
