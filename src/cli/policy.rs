@@ -9,10 +9,11 @@ use chrono::DateTime;
 
 use super::{ColorChoice, OutputFormat};
 use crate::diag::{self, Code, Diagnostic, Location, Part, Span};
+use crate::gate;
 use crate::load::{self, CaseFile, Changes, Loaded, Request};
 use crate::model::{CaseReviews, PolicyTest, Spec};
+use crate::policy;
 use crate::policy::cases::{self, CaseStatus, CASE_HEAD};
-use crate::policy::{self, GateInput};
 use crate::report::cases::{write_case_reports, CaseReport};
 use crate::report::{Format, Style, Summary};
 use crate::validate;
@@ -337,22 +338,16 @@ fn run_test_case(case: &CaseFile, test: &PolicyTest, args: &TestArgs) -> Result<
             return Err(CaseError::Tree(errors, Box::new(loaded)));
         }
     }
-    let compared = super::impact::compare_trees(&base, &head).map_err(|e| {
-        let pointer = if test.head.is_some() { "/head" } else { "" };
-        at(pointer, Code::IoError, format!("cannot read the trees: {e}"))
+    let reviews = policy::combine_reviews(reviews, None).map_err(|e| {
+        at("/reviews", Code::InvalidValue, format!("the reviews are not GitHub reviews: {e}"))
     })?;
-    let base_entities: Vec<&crate::model::Entity> = compared.base.iter().map(AsRef::as_ref).collect();
-    let head_entities: Vec<&crate::model::Entity> = compared.head.iter().map(AsRef::as_ref).collect();
-    Ok(policy::evaluate(&GateInput {
-        base: &base_entities,
-        head: &head_entities,
-        impact: &compared.impact,
-        reviews: &reviews,
-        author: test.author.as_deref(),
-        head_sha: Some(CASE_HEAD),
-        now,
-        unreadable: &compared.head_unreadable,
-    }))
+    let trees = gate::Trees { base, head, policy: None };
+    let judged =
+        gate::judge(&trees, &reviews, test.author.as_deref(), Some(CASE_HEAD), now).map_err(|e| {
+            let pointer = if test.head.is_some() { "/head" } else { "" };
+            at(pointer, Code::IoError, format!("cannot read the trees: {e}"))
+        })?;
+    Ok(judged.verdict)
 }
 
 fn tree_name(which: &str) -> &'static str {

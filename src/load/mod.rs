@@ -570,3 +570,20 @@ pub fn commit_id(path: &Path, rev: &str) -> Result<String, LoadError> {
         .map_err(|e| LoadError::NotARepository(path.display().to_string(), e.message().to_owned()))?;
     source::resolve_commit(&repo, rev).map(|id| id.to_string())
 }
+
+/// The full commit id of the best common ancestor of commits `a` and `b` (`git merge-base a
+/// b`): where a pull request's own changes start. Each is read as one revision (no `A...B`).
+pub fn merge_base(path: &Path, a: &str, b: &str) -> Result<String, LoadError> {
+    let repo = git2::Repository::discover(path)
+        .map_err(|e| LoadError::NotARepository(path.display().to_string(), e.message().to_owned()))?;
+    let commit = |rev: &str| {
+        repo.revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id())
+            .map_err(|e| LoadError::Revision(rev.to_owned(), e.message().to_owned()))
+    };
+    let (ca, cb) = (commit(a)?, commit(b)?);
+    repo.merge_base(ca, cb)
+        .map(|id| id.to_string())
+        .map_err(|e| LoadError::Revision(format!("{a}...{b}"), e.message().to_owned()))
+}
