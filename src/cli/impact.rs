@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::ValueEnum;
 
-use super::OutputFormat;
+use super::ReportFormat;
 use crate::graph::Graph;
 use crate::impact::{self, Impact};
 use crate::load::{ParseCache, Request};
@@ -34,8 +34,8 @@ pub struct ImpactArgs {
     #[arg(long, value_name = "REF", conflicts_with = "base")]
     pub entity: Vec<String>,
     /// Output format: human, json, markdown (a pull-request comment) or github.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -165,7 +165,7 @@ fn run_what_if(args: &ImpactArgs) -> Result<i32, String> {
 }
 
 fn print_impact(
-    format: OutputFormat,
+    format: ReportFormat,
     header: &ImpactHeader,
     result: &Impact,
     lookup: &EntityLookup,

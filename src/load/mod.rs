@@ -346,6 +346,7 @@ where
             .collect(),
     };
     loaded.file_count = candidates.len();
+    crate::progress::start("reading", Some(candidates.len()));
 
     let run = |path: &Arc<str>, contents: Contents| -> Processed<T> {
         let (file, text) = parse_file(path, contents, max_size, &limits);
@@ -359,6 +360,7 @@ where
         .par_iter()
         .zip(contents.into_par_iter())
         .map(|(candidate, contents)| {
+            crate::progress::step();
             let contents = contents.unwrap_or_else(|| candidate.read_from_disk(max_size));
             let Some(cache) = cache else { return (run(&candidate.path, contents), None) };
             let id = candidate.blob().or_else(|| match &contents {
@@ -403,6 +405,7 @@ where
         loaded.diagnostics.extend(file.diagnostics);
         outputs.extend(file.outputs);
     }
+    crate::progress::finish();
     loaded.config = config;
     Ok((loaded, outputs))
 }
