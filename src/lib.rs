@@ -13,6 +13,7 @@ pub mod impact;
 pub mod load;
 pub mod model;
 pub mod policy;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod schema;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 
-use super::OutputFormat;
+use super::ReportFormat;
 use crate::gate;
 use crate::impact::{ChangeKind, Impact};
 use crate::model::{Entity, EntityRef, Kind};
@@ -52,8 +52,8 @@ pub struct GateArgs {
     #[arg(long, value_name = "TIME")]
     pub now: Option<DateTime<FixedOffset>>,
     /// Output format: human, json, markdown (a pull-request comment) or github.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 }
 
 /// Largest reviews or event file read.

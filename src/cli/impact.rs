@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use super::OutputFormat;
+use super::ReportFormat;
 use crate::compare::compare;
 use crate::graph::Graph;
 use crate::impact::{self, Impact};
@@ -33,8 +33,8 @@ pub struct ImpactArgs {
     #[arg(long, value_name = "REF", conflicts_with = "base")]
     pub entity: Vec<String>,
     /// Output format: human, json, markdown (a pull-request comment) or github.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -100,7 +100,7 @@ fn run_what_if(args: &ImpactArgs) -> Result<i32, String> {
 }
 
 fn print_impact(
-    format: OutputFormat,
+    format: ReportFormat,
     header: &ImpactHeader,
     result: &Impact,
     lookup: &EntityLookup,

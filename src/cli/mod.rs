@@ -15,7 +15,9 @@ use crate::{schema, validate};
 
 mod gate;
 mod impact;
+pub mod packaging;
 mod policy;
+mod progress;
 mod render;
 
 /// Prints a line to stdout; a closed pipe (`cairn explain x | head -1`) is not an error.
@@ -32,6 +34,9 @@ macro_rules! say {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Show no progress on long runs (it is only ever shown on a terminal, for human output).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,6 +58,27 @@ pub enum Command {
     Render(render::RenderArgs),
     /// Explain a diagnostic code: what it means and how to fix it.
     Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(packaging::CompletionsArgs),
+    /// Print the man page (or write every page with --out).
+    Man(packaging::ManArgs),
+}
+
+impl Command {
+    /// Whether the command reports to people (so that progress may be shown while it runs).
+    fn human_output(&self) -> bool {
+        match self {
+            Command::Validate(args) => args.tree.format == OutputFormat::Human,
+            Command::Impact(args) => args.format == ReportFormat::Human,
+            Command::Gate(args) => args.format == ReportFormat::Human,
+            Command::Render(_) => true,
+            Command::Policy(args) => match &args.command {
+                policy::PolicyCommand::Check(check) => check.tree.format == OutputFormat::Human,
+                policy::PolicyCommand::Test(test) => test.format == CaseFormat::Human,
+            },
+            _ => false,
+        }
+    }
 }
 
 /// A tree to check and how to report what is found in it: the arguments `validate` and
@@ -151,6 +177,43 @@ impl From<OutputFormat> for Format {
     }
 }
 
+/// The formats of a report that is not a list of findings (`impact`, `gate`): SARIF and Code
+/// Quality hold only findings, so they are not offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    Markdown,
+    Github,
+}
+
+impl From<ReportFormat> for Format {
+    fn from(f: ReportFormat) -> Format {
+        match f {
+            ReportFormat::Human => Format::Human,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Markdown => Format::Markdown,
+            ReportFormat::Github => Format::Github,
+        }
+    }
+}
+
+/// The formats of `policy test` results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CaseFormat {
+    Human,
+    Json,
+}
+
+impl From<CaseFormat> for Format {
+    fn from(f: CaseFormat) -> Format {
+        match f {
+            CaseFormat::Human => Format::Human,
+            CaseFormat::Json => Format::Json,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -190,6 +253,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    progress::show(cli.command.human_output(), cli.quiet);
     let result = match cli.command {
         Command::Validate(args) => run_validate(&args),
         Command::Schema(args) => run_schema(&args),
@@ -199,6 +263,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Policy(args) => policy::run_policy(&args),
         Command::Render(args) => render::run_render(&args),
         Command::Explain(args) => run_explain(&args),
+        Command::Completions(args) => packaging::run_completions(&args),
+        Command::Man(args) => packaging::run_man(&args),
     };
     match result {
         Ok(code) => code,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::DateTime;
 
-use super::{ColorChoice, OutputFormat};
+use super::{CaseFormat, ColorChoice};
 use crate::diag::{self, Code, Diagnostic, Location, Part, Span};
 use crate::gate;
 use crate::load::{self, CaseFile, Changes, Loaded, Request};
@@ -51,8 +51,8 @@ pub struct TestArgs {
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
     /// Output format: human or json.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = CaseFormat::Human)]
+    pub format: CaseFormat,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -357,6 +357,7 @@ where
         );
     }
     loaded.file_count = candidates.len();
+    crate::progress::start("reading", Some(candidates.len()));
 
     // The run's byte budget, in path order: files past it are not read at all. Files over
     // `maxFileSize` are not read either, so they do not count.
@@ -498,7 +499,10 @@ where
         let parsed: Vec<(Processed<T>, Option<git2::Oid>)> = group
             .par_iter()
             .zip(contents.into_par_iter())
-            .map(|(candidate, contents)| one(candidate, contents, allowance(candidate)))
+            .map(|(candidate, contents)| {
+                crate::progress::step();
+                one(candidate, contents, allowance(candidate))
+            })
             .collect();
         for (file, id) in parsed {
             spent = spent.saturating_add(file.nodes);
@@ -513,6 +517,7 @@ where
         }
         start = end;
     }
+    crate::progress::finish();
     loaded.config = config;
     Ok((loaded, outputs))
 }

@@ -187,11 +187,20 @@ impl RuleResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IgnoredReview {
+    /// The reviewer's login; empty for a deleted account, which JSON writes as `null`.
+    #[serde(serialize_with = "login_or_null")]
     pub login: String,
     pub id: u64,
     /// `stale: approves an older commit abc1234`, `superseded by a later review`, `author's own
     /// review`, `not a member of team:cab at the base`, `state COMMENTED`…
     pub why: String,
+}
+
+fn login_or_null<S: serde::Serializer>(login: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    match login {
+        "" => serializer.serialize_none(),
+        login => serializer.serialize_str(login),
+    }
 }
 
 /// The gate's answer (SPEC §7: `{"verdict", "risk", "rules", "ignoredReviews"}`).

@@ -94,10 +94,19 @@ fn human(verdict: &Verdict) -> String {
     if !verdict.ignored_reviews.is_empty() {
         let _ = writeln!(out, "ignored reviews:");
         for r in &verdict.ignored_reviews {
-            let _ = writeln!(out, "  {} (review {}): {}", clean(&r.login), r.id, clean(&r.why));
+            let _ = writeln!(out, "  {} (review {}): {}", clean(reviewer(&r.login)), r.id, clean(&r.why));
         }
     }
     out
+}
+
+/// How a reviewer is named: a deleted account has no login (GitHub shows it as "ghost").
+fn reviewer(login: &str) -> &str {
+    if login.is_empty() {
+        "(deleted account)"
+    } else {
+        login
+    }
 }
 
 fn markdown(verdict: &Verdict) -> String {
@@ -127,7 +136,11 @@ fn markdown(verdict: &Verdict) -> String {
     if !verdict.ignored_reviews.is_empty() {
         let _ = writeln!(out, "\n<details><summary>Reviews that did not count</summary>\n");
         for r in &verdict.ignored_reviews {
-            let _ = writeln!(out, "- `{}` (review {}): {}", cell(&r.login), r.id, cell(&r.why));
+            let who = match r.login.as_str() {
+                "" => reviewer("").to_owned(),
+                login => format!("`{}`", cell(login)),
+            };
+            let _ = writeln!(out, "- {who} (review {}): {}", r.id, cell(&r.why));
         }
         let _ = writeln!(out, "\n</details>");
     }
@@ -191,4 +204,28 @@ fn data(text: &str) -> String {
 
 fn property(text: &str) -> String {
     data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::IgnoredReview;
+
+    #[test]
+    fn a_deleted_accounts_review_is_named_as_such() {
+        let verdict = Verdict {
+            verdict: Decision::Block,
+            risk: None,
+            rules: Vec::new(),
+            ignored_reviews: vec![IgnoredReview {
+                login: String::new(),
+                id: 81,
+                why: "no reviewer login (a deleted account)".into(),
+            }],
+        };
+        let json: serde_json::Value = serde_json::to_value(&verdict).unwrap();
+        assert_eq!(json["ignoredReviews"][0]["login"], serde_json::Value::Null);
+        assert!(human(&verdict).contains("  (deleted account) (review 81): "));
+        assert!(markdown(&verdict).contains("- (deleted account) (review 81): "));
+    }
 }

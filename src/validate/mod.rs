@@ -3,6 +3,7 @@
 //!
 //! Pure functions over loaded data: nothing here reads files or prints.
 
+mod integral;
 pub mod rules;
 pub mod schema;
 
