@@ -109,6 +109,24 @@ sarif() {
 }
 check "OASIS SARIF 2.1.0 schema: --format sarif" sarif
 
+# The man pages as man(1) renders them: no troff warning.
+man_pages() {
+    local page warnings
+    for page in docs/man/*.1; do
+        warnings=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+        if [ -n "$warnings" ]; then
+            echo "$page: $warnings"
+            return 1
+        fi
+    done
+    echo "ok: $(ls docs/man/*.1 | wc -l) pages"
+}
+if command -v man >/dev/null 2>&1; then
+    check "man --warnings: docs/man" man_pages
+else
+    echo "== man --warnings: docs/man (skipped: man is not installed)"
+fi
+
 check "pre-commit validate-manifest: .pre-commit-hooks.yaml" \
     pre-commit validate-manifest .pre-commit-hooks.yaml
 

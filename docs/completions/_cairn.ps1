@@ -176,7 +176,7 @@ Register-ArgumentCompleter -Native -CommandName 'cairn' -ScriptBlock {
             break
         }
         'cairn;man' {
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write `cairn.1` and one page per command (`cairn-validate.1`, …) into DIR instead of printing `cairn.1`')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write `cairn.1` and one page per command (`cairn-validate.1` and so on) into DIR instead of printing `cairn.1`')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Show no progress on long runs (it is only ever shown on a terminal, for human output)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Show no progress on long runs (it is only ever shown on a terminal, for human output)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

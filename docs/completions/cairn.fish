@@ -132,7 +132,7 @@ complete -c cairn -n "__fish_cairn_using_subcommand explain" -s h -l help -d 'Pr
 complete -c cairn -n "__fish_cairn_using_subcommand completions" -l out -d 'Write the scripts for bash, zsh, fish and PowerShell into DIR instead (as `docs/completions/` holds them)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand completions" -s q -l quiet -d 'Show no progress on long runs (it is only ever shown on a terminal, for human output)'
 complete -c cairn -n "__fish_cairn_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c cairn -n "__fish_cairn_using_subcommand man" -l out -d 'Write `cairn.1` and one page per command (`cairn-validate.1`, …) into DIR instead of printing `cairn.1`' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand man" -l out -d 'Write `cairn.1` and one page per command (`cairn-validate.1` and so on) into DIR instead of printing `cairn.1`' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand man" -s q -l quiet -d 'Show no progress on long runs (it is only ever shown on a terminal, for human output)'
 complete -c cairn -n "__fish_cairn_using_subcommand man" -s h -l help -d 'Print help'
 complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from validate schema impact gate policy graph render explain completions man help" -f -a "validate" -d 'Check every entity file against its schema and the cross-file rules'

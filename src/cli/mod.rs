@@ -72,10 +72,16 @@ impl Command {
             Command::Impact(args) => args.format == ReportFormat::Human,
             Command::Gate(args) => args.format == ReportFormat::Human,
             Command::Render(_) => true,
-            Command::Policy(args) => match &args.command {
-                policy::PolicyCommand::Check(check) => check.tree.format == OutputFormat::Human,
-                policy::PolicyCommand::Test(test) => test.format == CaseFormat::Human,
-            },
+            // (Not a `match`: policy sub-commands added later default to no progress.)
+            Command::Policy(args) => {
+                if let policy::PolicyCommand::Check(check) = &args.command {
+                    check.tree.format == OutputFormat::Human
+                } else if let policy::PolicyCommand::Test(test) = &args.command {
+                    test.format == CaseFormat::Human
+                } else {
+                    false
+                }
+            }
             _ => false,
         }
     }

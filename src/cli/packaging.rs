@@ -24,7 +24,7 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ManArgs {
-    /// Write `cairn.1` and one page per command (`cairn-validate.1`, …) into DIR instead of
+    /// Write `cairn.1` and one page per command (`cairn-validate.1` and so on) into DIR instead of
     /// printing `cairn.1`.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

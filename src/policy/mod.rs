@@ -1,9 +1,10 @@
 //! The change gate: whether a pull request may merge under the change policy (SPEC §5, §7).
 //!
 //! Pure: [`evaluate`] reads the base and head entities, the impact between them (from
-//! [`crate::impact::diff`] and [`crate::impact::analyse`]), the forge's reviews and the merge
-//! time, and returns a [`Verdict`] with one [`RuleResult`] per rule. Loading trees, reading the
-//! `--reviews` and `--event` files and printing are the CLI's job.
+//! [`crate::impact::diff`] and [`crate::impact::analyse`]), the forge's reviews, the merge time
+//! and both trees' validation errors, and returns a [`Verdict`] with one [`RuleResult`] per rule.
+//! Choosing and loading the revisions is [`crate::gate`]'s job; reading the `--reviews` and
+//! `--event` files and printing, the CLI's.
 //!
 //! # What is read from where
 //!

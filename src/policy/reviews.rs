@@ -213,6 +213,18 @@ pub fn parse_event(json: &str) -> Result<Event, String> {
         Some(p) => (p.user.and_then(|u| u.login).filter(|l| !l.is_empty()), sha(p.base), sha(p.head)),
         None => (None, None, None),
     };
+    // The commits are read as revisions: only a full object id may name one (not `main`,
+    // `HEAD~1` or `a...b`, which would make the payload choose what is compared).
+    for (field, value) in [("base", &base_sha), ("head", &head_sha)] {
+        if let Some(text) = value {
+            if !(matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit())) {
+                return Err(format!(
+                    "the event's pull_request.{field}.sha `{}` is not a commit id (40 or 64 hexadecimal digits)",
+                    text.chars().take(80).collect::<String>()
+                ));
+            }
+        }
+    }
     Ok(Event { author, base_sha, head_sha, review })
 }
 

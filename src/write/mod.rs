@@ -431,3 +431,100 @@ fn remove_empty(dirs: &BTreeSet<PathBuf>) {
         let _ = std::fs::remove_dir(dir);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const M: &str = ".cairn-test";
+
+    fn read(root: &Path, path: &str) -> Option<String> {
+        std::fs::read_to_string(root.join(path)).ok()
+    }
+
+    #[test]
+    fn a_second_run_replaces_and_prunes_only_what_the_first_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("out");
+        let mut first = Writer::new(&root, M, false);
+        first.write("a/one.txt", b"1").unwrap();
+        first.write("two.txt", b"2").unwrap();
+        first.write("gone.txt", b"x").unwrap();
+        assert_eq!(first.finish().unwrap(), Finished { written: 3, removed: 0 });
+        std::fs::write(root.join("mine.txt"), "mine").unwrap();
+
+        let mut second = Writer::new(&root, M, false);
+        second.write("a/one.txt", b"one").unwrap();
+        second.write("two.txt", b"2").unwrap();
+        assert_eq!(second.finish().unwrap(), Finished { written: 2, removed: 1 });
+        assert_eq!(read(&root, "a/one.txt").as_deref(), Some("one"));
+        assert_eq!(read(&root, "gone.txt"), None);
+        assert_eq!(read(&root, "mine.txt").as_deref(), Some("mine"));
+        assert!(second.take_warnings().is_empty());
+        // A file of the user's is not replaced without force.
+        let mut third = Writer::new(&root, M, false);
+        assert!(matches!(third.write("mine.txt", b"page"), Err(Error::Refused(_))));
+        assert!(third.refused());
+        third.discard();
+        assert_eq!(read(&root, "mine.txt").as_deref(), Some("mine"));
+        let mut forced = Writer::new(&root, M, true);
+        forced.write("mine.txt", b"page").unwrap();
+        forced.finish().unwrap();
+        assert_eq!(read(&root, "mine.txt").as_deref(), Some("page"));
+    }
+
+    #[test]
+    fn unsafe_paths_links_and_protected_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("link")).unwrap();
+        std::fs::write(root.join("source.yaml"), "kept").unwrap();
+        let mut writer = Writer::new(&root, M, true);
+        writer.protect(root.join("source.yaml"));
+        for bad in ["../x", "/etc/x", ".git/config", "a/.GIT/x", "a//b", "", M, "a\nb"] {
+            assert!(matches!(writer.write(bad, b"x"), Err(Error::Unsafe(_))), "{bad:?}");
+        }
+        assert!(matches!(writer.write("link/x", b"x"), Err(Error::Unsafe(_))));
+        assert!(matches!(writer.write("source.yaml", b"x"), Err(Error::Refused(_))));
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+        assert_eq!(read(&root, "source.yaml").as_deref(), Some("kept"));
+    }
+
+    #[test]
+    fn discard_removes_what_the_run_created_and_only_that() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("new");
+        let mut writer = Writer::new(&root, M, false);
+        writer.write("deep/er/file.txt", b"x").unwrap();
+        writer.discard();
+        assert!(!root.exists(), "the root it created stayed");
+
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(root.join("kept.txt"), "k").unwrap();
+        let mut writer = Writer::new(&root, M, false);
+        writer.write("deep/file.txt", b"x").unwrap();
+        writer.discard();
+        assert!(!root.join("deep").exists());
+        assert_eq!(read(&root, "kept.txt").as_deref(), Some("k"));
+    }
+
+    #[test]
+    fn prune_only_limits_what_a_manifest_can_have_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join("README.md"), "readme").unwrap();
+        std::fs::write(root.join("page.html"), "page").unwrap();
+        let lines =
+            format!("{}  README.md\n{}  page.html\n", Digest::of(b"readme").hex(), Digest::of(b"page").hex());
+        std::fs::write(root.join(M), lines).unwrap();
+        let mut writer = Writer::new(&root, M, false);
+        writer.prune_only(|path| path.ends_with(".html"));
+        writer.write("index.html", b"home").unwrap();
+        assert_eq!(writer.finish().unwrap().removed, 1);
+        assert_eq!(read(&root, "README.md").as_deref(), Some("readme"));
+        assert_eq!(read(&root, "page.html"), None);
+        let warnings = writer.take_warnings();
+        assert!(warnings.len() == 1 && warnings[0].contains("README.md"), "{warnings:?}");
+    }
+}

@@ -73,6 +73,12 @@ fn events_give_the_author_the_commits_and_the_review() {
         parse_event(r#"{"pull_request": {"user": {"login": "x"}}}"#).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((plain.author.as_deref(), plain.head_sha, plain.review), (Some("x"), None, None));
     assert!(parse_event("[]").is_err());
+    // Commits are full object ids, never revisions the payload could choose.
+    for sha in ["main", "HEAD~1", "abc1234", &format!("{HEAD}...{HEAD}")] {
+        let payload = json!({"pull_request": {"base": {"sha": sha}}}).to_string();
+        let err = parse_event(&payload).err().unwrap_or_default();
+        assert!(err.contains("is not a commit id"), "{sha}: {err}");
+    }
 }
 
 fn review_with_id(id: u64) -> Review {
