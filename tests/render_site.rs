@@ -21,6 +21,7 @@ fn folder(kind: Kind) -> &'static str {
         Kind::ChangeRequest => "changes/",
         Kind::KnowledgeArticle => "kb/",
         Kind::Window => "windows/",
+        Kind::Scorecard => "scorecards/",
         Kind::Policy => "",
     }
 }

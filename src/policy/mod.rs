@@ -61,6 +61,9 @@
 //!   that owns, or is among the `approvers` of, a changed or reached service; both: all of it.
 //! - `policy-owners` — a diff that adds, modifies or removes a Policy, Team or Window needs one
 //!   approval from a member of each `policy.owners` team; no owners: fails closed.
+//! - `scorecards` — only when the base has a scorecard: entities whose level under a base
+//!   scorecard the diff lowers, with the checks that now fail (`scorecards.regression`: `block`
+//!   fails, `warn` passes and lists them, `off` skips). Informational unless `block`.
 //! - `no-rule-applied` — only when none of the rules that govern a diff applied (coverage
 //!   optional, windows ignored, no approval rule's condition held, no governance change and no
 //!   pre-approved standard change): nothing authorised the diff, so the gate fails closed, as
@@ -97,6 +100,7 @@ mod coverage;
 mod lifecycle;
 mod reviews;
 mod risk;
+mod scorecards;
 mod standard;
 mod time;
 mod windows;
@@ -252,6 +256,7 @@ pub fn evaluate(input: &GateInput) -> Verdict {
     for rule in approvals.rules {
         rules.push((rule, true));
     }
+    rules.extend(scorecards::check(&cx).map(|rule| (rule, false)));
 
     let applied = rules.iter().any(|(rule, governs)| *governs && rule.status != Status::Skipped);
     let mut rules: Vec<RuleResult> = rules.into_iter().map(|(rule, _)| rule).collect();

@@ -31,6 +31,7 @@ pub mod impact;
 mod json;
 mod markdown;
 mod sarif;
+pub mod score;
 mod text;
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ const BUILT_IN: &[&str] = &[
     "freeze",
     "change-windows",
     "policy-owners",
+    "scorecards",
     "no-rule-applied",
 ];
 
