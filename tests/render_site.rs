@@ -116,6 +116,30 @@ fn acme_pages_show_what_the_issue_asks_for() {
 }
 
 #[test]
+fn acme_scorecard_has_its_page_and_levels_show_on_entity_pages() {
+    for format in [SiteFormat::Html, SiteFormat::Markdown] {
+        let pages = site(&acme(), format);
+        let ext = if format == SiteFormat::Html { "html" } else { "md" };
+        let card = text(&pages, &format!("scorecards/production-readiness.{ext}"));
+        // Levels with their counts (20 bronze, 10 silver, 1 gold in acme), the owner teams,
+        // and what each service lacks for its next level.
+        for expected in
+            ["bronze", "(20)", "(10)", "(1)", "Levels by owner team", "no SLA refers to service:analytics"]
+        {
+            assert!(card.contains(expected), "{ext}: scorecard page lacks {expected}");
+        }
+        // checkout is gold; storefront is silver and lacks a runbook link for gold.
+        let checkout = text(&pages, &format!("services/checkout.{ext}"));
+        assert!(checkout.contains("Scorecards") && checkout.contains("gold"), "{ext}: {checkout}");
+        let storefront = text(&pages, &format!("services/storefront.{ext}"));
+        assert!(storefront.contains("silver") && storefront.contains("no link of type"), "{ext}");
+        // A page no scorecard grades has no scorecard section.
+        let team = text(&pages, &format!("teams/payments.{ext}"));
+        assert!(!team.contains("Scorecards"), "{ext}");
+    }
+}
+
+#[test]
 fn acme_markdown_site_links_resolve() {
     let entities = acme();
     let pages = site(&entities, SiteFormat::Markdown);
