@@ -201,3 +201,82 @@ fn numbers(cx: &Context, entity: &Entity, spec: &ScorecardSpec, out: &mut Vec<Di
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::validate::rules::testutil::*;
+
+    fn card(levels: serde_json::Value) -> Entity {
+        entity("Scorecard", "readiness", "scorecard.yaml", 0, json!({"levels": levels}))
+    }
+
+    #[test]
+    fn each_malformed_check_is_reported_at_its_place() {
+        let d = run(vec![card(json!([
+            {"name": "none", "checks": [
+                {"name": "a"},
+                {"name": "b", "link": {"type": "runbook"}, "owner": {}},
+                {"name": "c", "field": {"path": "spec.x", "matches": "a{2,1}"}},
+                {"name": "d", "field": {"path": "status.x"}},
+                {"name": "e", "related": {"kind": "kbs", "where": [{"path": "x", "equals": 1}]}},
+            ]},
+            {"name": "gold", "checks": [{"name": "a", "link": {"type": "runbook"}}]},
+            {"name": "gold"},
+        ]))]);
+        assert_places(
+            &d,
+            Code::ScorecardInvalidCheck,
+            &["scorecard.yaml#/spec/levels/0/checks/0", "scorecard.yaml#/spec/levels/0/checks/1"],
+        );
+        assert_places(
+            &d,
+            Code::ScorecardInvalidPattern,
+            &["scorecard.yaml#/spec/levels/0/checks/2/field/matches"],
+        );
+        assert_places(
+            &d,
+            Code::ScorecardInvalidPath,
+            &[
+                "scorecard.yaml#/spec/levels/0/checks/3/field/path",
+                "scorecard.yaml#/spec/levels/0/checks/4/related/where/0/path",
+            ],
+        );
+        assert_places(
+            &d,
+            Code::ScorecardUnknownKind,
+            &["scorecard.yaml#/spec/levels/0/checks/4/related/kind"],
+        );
+        assert_places(
+            &d,
+            Code::ScorecardDuplicateName,
+            &[
+                "scorecard.yaml#/spec/levels/0/name",
+                "scorecard.yaml#/spec/levels/1/checks/0/name",
+                "scorecard.yaml#/spec/levels/2/name",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_comparison_is_reported_once_at_the_first_non_number_and_never_for_a_missing_value() {
+        let compare = |path: &str| {
+            card(json!([{"name": "l", "checks": [{"name": "c", "field": {"path": path, "atLeast": 1}}]}]))
+        };
+        // Text in both services: one finding, naming the first.
+        let d = run(vec![compare("spec.owner"), service("a", json!({})), service("b", json!({}))]);
+        assert_places(&d, Code::ScorecardNotANumber, &["scorecard.yaml#/spec/levels/0/checks/0/field"]);
+        let found = d.iter().find(|x| x.code == Code::ScorecardNotANumber).expect("found");
+        assert!(found.message.contains("`service:a`"), "{}", found.message);
+        // Numbers, or nothing at all: no finding.
+        let d = run(vec![compare("spec.tier"), service("a", json!({}))]);
+        assert_places(&d, Code::ScorecardNotANumber, &[]);
+        let d = run(vec![compare("metadata.title"), service("a", json!({}))]);
+        assert_places(&d, Code::ScorecardNotANumber, &[]);
+        // Out of scope (a CI, the scorecard grades services): no finding.
+        let d = run(vec![compare("spec.class"), ci("db", json!({}))]);
+        assert_places(&d, Code::ScorecardNotANumber, &[]);
+    }
+}
