@@ -5,7 +5,9 @@
 //! `validate` → `report` (the only module that formats output). See `docs/architecture.md`.
 
 pub mod cli;
+pub mod compare;
 pub mod diag;
+pub mod gate;
 pub mod graph;
 pub mod health;
 pub mod impact;
@@ -16,3 +18,4 @@ pub mod render;
 pub mod report;
 pub mod schema;
 pub mod validate;
+pub mod write;

@@ -8,7 +8,7 @@ use cairn::diag::Code;
 use common::*;
 
 /// Codes whose situation cannot be written down as a small fixture.
-const GENERATED: &[Code] = &[Code::IoError, Code::TooManyDocuments];
+const GENERATED: &[Code] = &[Code::IoError, Code::TooManyDocuments, Code::UnprintablePath];
 
 #[test]
 fn every_code_has_an_explanation_and_a_fixture() {

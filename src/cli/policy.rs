@@ -8,11 +8,12 @@ use std::sync::Arc;
 use chrono::DateTime;
 
 use super::{ColorChoice, OutputFormat};
-use crate::diag::{self, Code, Diagnostic, Location, Part};
+use crate::diag::{self, Code, Diagnostic, Location, Part, Span};
+use crate::gate;
 use crate::load::{self, CaseFile, Changes, Loaded, Request};
 use crate::model::{CaseReviews, PolicyTest, Spec};
+use crate::policy;
 use crate::policy::cases::{self, CaseStatus, CASE_HEAD};
-use crate::policy::{self, GateInput};
 use crate::report::cases::{write_case_reports, CaseReport};
 use crate::report::{Format, Style, Summary};
 use crate::validate;
@@ -253,7 +254,16 @@ fn run_test_case(case: &CaseFile, test: &PolicyTest, args: &TestArgs) -> Result<
         )));
     }
     let dir = case.dir();
-    let base_path: PathBuf = test.base.as_deref().map_or_else(|| args.repo.clone(), |b| dir.join(b));
+    // What a case names stays inside its directory, or the repository it tests, and off links
+    // out of them: a case is input, and its mismatch messages quote the files it names.
+    let confined = |pointer: &str, relative: &str| -> Result<PathBuf, CaseError> {
+        load::confined::confine(relative, dir, &[dir, args.repo.as_path()])
+            .map_err(|why| CaseError::Case(at(pointer, Code::InvalidValue, why)))
+    };
+    let base_path: PathBuf = match &test.base {
+        Some(base) => confined("/base", base)?,
+        None => args.repo.clone(),
+    };
     let base_rev = if test.base.is_some() { None } else { args.rev.as_deref() };
     let base = Request::new(&base_path, base_rev);
     if let Err(e) = load::read_file(&base, "cairn.yaml") {
@@ -263,7 +273,20 @@ fn run_test_case(case: &CaseFile, test: &PolicyTest, args: &TestArgs) -> Result<
 
     let mut changes = Changes::new();
     if let Some(patch) = &test.patch {
-        let bytes = load::read_case_input(&dir.join(patch)).map_err(|e| at("/patch", Code::IoError, e))?;
+        let path = confined("/patch", patch)?;
+        let bytes = load::read_case_input(&path, patch).map_err(|e| at("/patch", Code::IoError, e))?;
+        if let Some((line, column)) = load::nul_position(&bytes) {
+            // Located in the patch itself, where the NUL is.
+            let folder = case.shown.rsplit_once('/').map_or("", |(folder, _)| folder);
+            let shown: Arc<str> =
+                if folder.is_empty() { patch.as_str().into() } else { format!("{folder}/{patch}").into() };
+            return Err(CaseError::Case(vec![Diagnostic::new(
+                Code::InvalidUtf8,
+                "the patch holds a NUL byte: it is binary, not a unified diff",
+                Location::at(shown, Span::point(line, column)),
+            )
+            .with_note(format!("the case's `patch` ({}) names this file", case.shown))]));
+        }
         let read = |relative: &str| load::read_file(&base, relative).ok().flatten();
         changes = load::apply_patch(&bytes, &read)
             .map_err(|e| at("/patch", Code::InvalidValue, format!("the patch does not apply: {e}")))?;
@@ -279,7 +302,10 @@ fn run_test_case(case: &CaseFile, test: &PolicyTest, args: &TestArgs) -> Result<
         }
         changes.insert(path.clone(), contents.as_ref().map(|c| Arc::from(c.as_bytes())));
     }
-    let head_path: PathBuf = test.head.as_deref().map_or_else(|| base_path.clone(), |h| dir.join(h));
+    let head_path: PathBuf = match &test.head {
+        Some(head) => confined("/head", head)?,
+        None => base_path.clone(),
+    };
     let head = match &test.head {
         Some(_) => Request::new(&head_path, None),
         None => Request { changes: Some(&changes), ..Request::new(&base_path, base_rev) },
@@ -289,8 +315,8 @@ fn run_test_case(case: &CaseFile, test: &PolicyTest, args: &TestArgs) -> Result<
         None => "[]".to_owned(),
         Some(CaseReviews::Inline(items)) => serde_json::to_string(items).unwrap_or_default(),
         Some(CaseReviews::File(file)) => {
-            let bytes =
-                load::read_case_input(&dir.join(file)).map_err(|e| at("/reviews", Code::IoError, e))?;
+            let path = confined("/reviews", file)?;
+            let bytes = load::read_case_input(&path, file).map_err(|e| at("/reviews", Code::IoError, e))?;
             String::from_utf8(bytes)
                 .map_err(|_| at("/reviews", Code::InvalidUtf8, format!("`{file}` is not UTF-8 text")))?
         }
@@ -312,22 +338,16 @@ fn run_test_case(case: &CaseFile, test: &PolicyTest, args: &TestArgs) -> Result<
             return Err(CaseError::Tree(errors, Box::new(loaded)));
         }
     }
-    let compared = super::impact::compare_trees(&base, &head).map_err(|e| {
-        let pointer = if test.head.is_some() { "/head" } else { "" };
-        at(pointer, Code::IoError, format!("cannot read the trees: {e}"))
+    let reviews = policy::combine_reviews(reviews, None).map_err(|e| {
+        at("/reviews", Code::InvalidValue, format!("the reviews are not GitHub reviews: {e}"))
     })?;
-    let base_entities: Vec<&crate::model::Entity> = compared.base.iter().map(AsRef::as_ref).collect();
-    let head_entities: Vec<&crate::model::Entity> = compared.head.iter().map(AsRef::as_ref).collect();
-    Ok(policy::evaluate(&GateInput {
-        base: &base_entities,
-        head: &head_entities,
-        impact: &compared.impact,
-        reviews: &reviews,
-        author: test.author.as_deref(),
-        head_sha: Some(CASE_HEAD),
-        now,
-        unreadable: &compared.head_unreadable,
-    }))
+    let trees = gate::Trees { base, head, policy: None };
+    let judged =
+        gate::judge(&trees, &reviews, test.author.as_deref(), Some(CASE_HEAD), now).map_err(|e| {
+            let pointer = if test.head.is_some() { "/head" } else { "" };
+            at(pointer, Code::IoError, format!("cannot read the trees: {e}"))
+        })?;
+    Ok(judged.verdict)
 }
 
 fn tree_name(which: &str) -> &'static str {

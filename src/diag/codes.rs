@@ -57,12 +57,15 @@ codes! {
     FileTooLarge "file-too-large" Error "a file is larger than the configured limit";
     InvalidUtf8 "invalid-utf8" Error "a file is not valid UTF-8 text";
     SymlinkOutsideRepository "symlink-outside-repository" Warning "a symbolic link points outside the repository and was not followed";
+    UnprintablePath "unprintable-path" Warning "a file's path holds control characters or bytes that are not UTF-8; it is shown escaped";
     YamlSyntax "yaml-syntax" Error "the YAML cannot be parsed";
     DuplicateKey "duplicate-key" Error "a mapping has the same key twice";
     YamlTooDeep "yaml-too-deep" Error "mappings and sequences are nested deeper than the limit";
     YamlAliasLimit "yaml-alias-limit" Error "aliases expand to more nodes than the limit";
     YamlUnsupported "yaml-unsupported" Error "the YAML uses a feature cairn does not read (complex keys, custom tags)";
     TooManyDocuments "too-many-documents" Error "a file holds more documents than the limit";
+    FileTooComplex "file-too-complex" Error "a file's documents build more nodes than the limit, aliases expanded";
+    InputTooLarge "input-too-large" Error "the files read before this one used the run's budget of bytes or nodes";
     FrontMatterUnterminated "front-matter-unterminated" Error "Markdown front matter has no closing `---`";
     // The envelope
     UnknownApiVersion "unknown-api-version" Error "a document looks like a cairn entity but its apiVersion is not cairn/v1";

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::confined::{read_regular, ReadError};
 use super::{parse_file, yaml, Contents, LoadError, Loaded, DEFAULT_MAX_FILE_SIZE};
 
 /// The file a directory-shaped case keeps its case in.
@@ -76,26 +77,23 @@ pub fn read_policy_test(case: &CaseFile) -> (Loaded, Option<Value>) {
     (loaded, parsed.values.into_iter().next().map(|(_, value)| value))
 }
 
-/// A file a case names (a patch, a reviews file), at most 16 MiB.
-pub fn read_case_input(path: &Path) -> Result<Vec<u8>, String> {
+/// A file a case names (a patch, a reviews file), at most 16 MiB: a regular file, not read
+/// through a symbolic link. `shown` is how messages name it (as the case wrote it). Where it may
+/// be is for the caller to check first ([`super::confined::confine`]).
+pub fn read_case_input(path: &Path, shown: &str) -> Result<Vec<u8>, String> {
     match read_bounded(path) {
         Contents::Bytes(bytes) => Ok(bytes),
-        Contents::TooLarge => {
-            Err(format!("`{}` is larger than {DEFAULT_MAX_FILE_SIZE} bytes", path.display()))
-        }
-        Contents::Unreadable(e) => Err(format!("cannot read `{}`: {e}", path.display())),
-        Contents::Cached => Err(format!("cannot read `{}`", path.display())),
+        Contents::TooLarge => Err(format!("`{shown}` is larger than {DEFAULT_MAX_FILE_SIZE} bytes")),
+        Contents::Unreadable(e) => Err(format!("cannot read `{shown}`: {e}")),
+        Contents::Cached => Err(format!("cannot read `{shown}`")),
     }
 }
 
 fn read_bounded(path: &Path) -> Contents {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > DEFAULT_MAX_FILE_SIZE => Contents::TooLarge,
-        Ok(_) => match std::fs::read(path) {
-            Ok(bytes) if bytes.len() as u64 > DEFAULT_MAX_FILE_SIZE => Contents::TooLarge,
-            Ok(bytes) => Contents::Bytes(bytes),
-            Err(e) => Contents::Unreadable(e.to_string()),
-        },
+    match read_regular(path, DEFAULT_MAX_FILE_SIZE) {
+        Ok(Some(bytes)) => Contents::Bytes(bytes),
+        Ok(None) => Contents::Unreadable("no such file".into()),
+        Err(ReadError::TooLarge(_)) => Contents::TooLarge,
         Err(e) => Contents::Unreadable(e.to_string()),
     }
 }

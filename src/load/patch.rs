@@ -19,9 +19,26 @@ impl fmt::Display for PatchError {
     }
 }
 
+/// Where the first NUL byte of `patch` is (line and column, 1-based, columns in characters),
+/// if it has one. A patch is text: libgit2 reads its lines as C strings and stops at a NUL
+/// while reporting the line's full length, so bytes past the patch would be read; such a
+/// patch is refused before libgit2 sees it.
+pub fn nul_position(patch: &[u8]) -> Option<(u32, u32)> {
+    let at = patch.iter().position(|&b| b == 0)?;
+    let line_start = patch[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line = patch[..line_start].iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&patch[line_start..at]).chars().count() + 1;
+    Some((u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(column).unwrap_or(u32::MAX)))
+}
+
 /// The files `patch` changes, as [`Changes`] over the tree `read` reads (by path relative to
 /// the root; `None` when the file does not exist there).
 pub fn apply_patch(patch: &[u8], read: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Changes, PatchError> {
+    if let Some((line, column)) = nul_position(patch) {
+        return Err(PatchError(format!(
+            "the patch holds a NUL byte at line {line}, column {column}: it is binary, not a unified diff"
+        )));
+    }
     let diff =
         Diff::from_buffer(patch).map_err(|e| PatchError(format!("not a unified diff: {}", e.message())))?;
     let mut changes = Changes::new();

@@ -259,4 +259,24 @@ pub struct Limits {
     /// Most nodes that aliases may expand to in one document. Default: 10000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_alias_nodes: Option<u32>,
+    /// Most YAML documents in one file. Default: 100000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_documents: Option<u32>,
+    /// Most nodes (mapping, sequence and scalar values; a long scalar counts one more per 64
+    /// bytes) that the documents of one file may build together, aliases expanded. Default:
+    /// 2000000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_file_nodes: Option<u64>,
+    /// Most bytes read in one run (all files of a tree together); the files after, in path
+    /// order, are not read. Default: 268435456 (256 MiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_total_size: Option<u64>,
+    /// Most nodes that all files of a tree may build together, aliases expanded; handed out to
+    /// files in path order. Default: 8000000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_total_nodes: Option<u64>,
 }

@@ -15,15 +15,23 @@
 //! entity when either version is in its scope. Change requests are read at head.
 //!
 //! "Change requests in the diff" are the ChangeRequest entities added or modified between base
-//! and head. A request cancelled at head authorises nothing: it is left out of coverage, risk,
-//! windows and approvals (the `lifecycle` rule still checks it). "Impacted services" are the
-//! services the diff changes (added, modified, removed) or reaches.
+//! and head. Such a request is held to the rules of its type whatever state it claims: a request
+//! added already `closed` still needs its window, coverage and approvals (SPEC §5), so no rule
+//! looks at a request's state except to leave out one cancelled at head, which authorises
+//! nothing: it covers nothing, so the diff's changes need another request (the `lifecycle` rule
+//! still checks it). Which requests the rules see is decided in one place, `context`.
+//! "Impacted services" are the services the diff changes (added, modified, removed) or reaches.
 //!
 //! # The rules, in the order they are reported
 //!
 //! - `policy` — only when the base has no policy (or more than one): the gate fails closed.
 //! - `readable` — every cairn document at head parses and fits its schema: a document the gate
 //!   cannot read is a change it cannot see, so it fails closed (`cairn validate` says why).
+//! - `valid` — the head brings no validation error (any code at severity error under the base's
+//!   or the head's `cairn.yaml`, cross-file rules included) that the base does not have, so the
+//!   target branch keeps passing `cairn validate`. Errors are matched by code, entity (or file and
+//!   document) and JSON pointer, not by line; the reason names the first new ones with their
+//!   `file:line:column` and the count.
 //! - `coverage` — with `coverage: required`, every Service and ConfigurationItem the diff adds,
 //!   modifies or removes is a target of a change request in the diff; `missing` lists the others.
 //!   Skipped when optional.
@@ -49,8 +57,8 @@
 //!   request's window in a freeze with `allowEmergency: true`, and the merge time in such a
 //!   freeze when every request in the diff is an emergency (a diff without requests is never
 //!   exempt). An unreadable freeze schedule fails closed.
-//! - `change-windows` — every normal or standard request has a window (a closed one may lack
-//!   it) inside one occurrence of one of the maintenance windows of each service that lists
+//! - `change-windows` — every normal or standard request has a window (whatever its state)
+//!   inside one occurrence of one of the maintenance windows of each service that lists
 //!   some, among its target services and the diff's changed and reached services. Emergencies
 //!   need no window and are not held to maintenance windows. A maintenance window's own `scope`
 //!   is not consulted: a service opts in by listing it.
@@ -59,7 +67,8 @@
 //!   request) is listed and one of them has a listed type. All requests pre-approved: skipped.
 //!   `team: X` needs `count` approvals from X; `ownersOf: impacted` needs `count` from each team
 //!   that owns, or is among the `approvers` of, a changed or reached service; both: all of it.
-//! - `policy-owners` — a diff that adds, modifies or removes a Policy, Team or Window needs one
+//! - `policy-owners` — a diff that adds, modifies or removes a Policy, Team or Window, or changes
+//!   `cairn.yaml` (where the policy lives, which files are read, severities), needs one
 //!   approval from a member of each `policy.owners` team; no owners: fails closed.
 //! - `scorecards` — only when the base has a scorecard: entities whose level under a base
 //!   scorecard the diff lowers, with the checks that now fail (`scorecards.regression`: `block`
@@ -74,9 +83,13 @@
 //!
 //! # Which reviews count
 //!
-//! Logins compare case-insensitively. A reviewer's latest review is the last by `submitted_at`,
-//! then `id`, among their APPROVED, CHANGES_REQUESTED and DISMISSED reviews (a later COMMENTED or
-//! PENDING review does not supersede an approval, as on GitHub). It counts when it is APPROVED,
+//! Logins compare case-insensitively. Records of one review (same id, from `--reviews` and the
+//! event, or repeated in a list) are reduced to the newest — further along PENDING → submitted →
+//! DISMISSED, then later `submitted_at` — and the others listed; records that contradict each
+//! other count for nothing (and `combine_reviews` refuses them). A reviewer's latest review is
+//! the last among their APPROVED, CHANGES_REQUESTED and DISMISSED reviews (a later COMMENTED or
+//! PENDING review does not supersede an approval, as on GitHub), by `submitted_at` then `id`
+//! when all of them have a time, else by `id`. It counts when it is APPROVED,
 //! not the author's (unless `allowSelfApproval`), for the head commit when
 //! `invalidateStaleApprovals` and the head commit is known (no `commit_id`: stale), and the
 //! reviewer is a member of the required team at the base — sub-teams (`parent`) included, as on
@@ -103,6 +116,7 @@ mod risk;
 mod scorecards;
 mod standard;
 mod time;
+mod valid;
 mod windows;
 
 #[cfg(test)]
@@ -117,7 +131,8 @@ use crate::diag::Code;
 use crate::impact::Impact;
 use crate::model::{Entity, Risk, Spec};
 
-pub use reviews::{merge_event_review, parse_event, parse_reviews, Event, Review, ReviewState};
+pub use reviews::{combine_reviews, parse_event, parse_reviews, Event, Review, ReviewState};
+pub use valid::{Finding, Validity};
 
 /// Whether the pull request may merge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -215,6 +230,12 @@ pub struct GateInput<'a> {
     /// Head files whose documents could not be read or failed their schema, with the first
     /// finding's code: the gate cannot see what they change.
     pub unreadable: &'a [(Arc<str>, Code)],
+    /// The validation errors of both trees, for the `valid` rule (`None`: not validated, the
+    /// rule is skipped).
+    pub validity: Option<Validity<'a>>,
+    /// Whether the diff changes the tree's `cairn.yaml` (where the policy lives, which files are
+    /// read, severities): governance, like the policy itself.
+    pub config_changed: bool,
 }
 
 /// Decides whether the pull request may merge (see the module documentation).
@@ -240,11 +261,14 @@ pub fn evaluate(input: &GateInput) -> Verdict {
     };
     let cx = context::Context::new(input, entity, policy);
 
-    // Each rule, and whether it governs the diff (see `no-rule-applied`).
-    let mut rules: Vec<(RuleResult, bool)> = Vec::new();
-    rules.push((readable(input.unreadable), false));
-    rules.push((coverage::check(&cx), true));
-    rules.push((lifecycle::check(&cx), false));
+    // Each rule, and whether it governs the diff (see `no-rule-applied`), in the order they are
+    // reported. A new rule lives in its own file and adds its line here.
+    let mut rules: Vec<(RuleResult, bool)> = vec![
+        (readable(input.unreadable), false),
+        (valid::check(input.validity.as_ref()), false),
+        (coverage::check(&cx), true),
+        (lifecycle::check(&cx), false),
+    ];
     let standard = standard::assess(&cx);
     rules.push((standard.rule.clone(), standard.any_pre_approved()));
     let risk = risk::assess(&cx, &standard);

@@ -37,6 +37,8 @@ use minijinja::value::{Serde, Value};
 use minijinja::Environment;
 use rayon::prelude::*;
 
+pub use paths::is_site_file;
+
 use crate::model::{Entity, Kind, Spec};
 use lookup::FxHashMap;
 use paths::Ext;

@@ -24,6 +24,31 @@ pub fn folder(kind: Kind) -> Option<&'static str> {
     })
 }
 
+/// Whether `path` is one a site of cairn's can hold, in either format: a page, a drawing, an
+/// asset or the search index (`services/checkout.html`, `kb/_index.svg`, `index.md`). `cairn
+/// render` deletes a file an earlier render listed only when its path passes this, so that a
+/// manifest cannot make it delete a `README.md`, `Cargo.toml` or `docs/guide.md` whose digest it
+/// knows. A new kind of page (a new folder, a new top-level page) must be added here; a test
+/// renders every page and checks.
+pub fn is_site_file(path: &str) -> bool {
+    let (dir, file) = match path.split_once('/') {
+        Some((dir, file)) => (Some(dir), file),
+        None => (None, path),
+    };
+    let Some((stem, ext)) = file.rsplit_once('.') else { return false };
+    let named = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+    if stem.is_empty()
+        || !stem.chars().all(named)
+        || !matches!(ext, "html" | "md" | "svg" | "css" | "js" | "json")
+    {
+        return false;
+    }
+    match dir {
+        None => matches!(stem, "index" | "calendar" | "policy" | "search-index"),
+        Some(dir) => dir == "assets" || Kind::ALL.iter().any(|kind| folder(*kind) == Some(dir)),
+    }
+}
+
 /// The page of one entity, relative to the site root: `services/checkout.html`,
 /// `policy.html`. Names are DNS labels once validated; anything else is made safe anyway.
 pub fn entity_page(kind: Kind, name: &str, ext: Ext) -> String {

@@ -12,6 +12,9 @@
 //! - `cairn-gen parse-floor DIR` is the speed floor `cairn validate` is measured against: walk
 //!   DIR like cairn does and run saphyr-parser's event parser over every YAML file and every
 //!   Markdown front matter, on all cores, building nothing.
+//! - `cairn-gen hostile SHAPE --out DIR` writes a repository holding one hostile shape within
+//!   the default bounds (alias expansion across documents, huge flow sequences, …), for
+//!   `bench/hostile.sh`.
 //! - `cairn-gen write-floor SITE OUT` is the floor `cairn render` is measured against: create,
 //!   in one thread like cairn's writer, a copy of the tree of files under SITE (same paths,
 //!   same sizes) in OUT, and report what creating them cost.
@@ -83,6 +86,15 @@ enum Command {
         /// Directory to create (must not exist).
         out: PathBuf,
     },
+    /// Write a repository holding one hostile shape (see `bench/hostile.sh`).
+    Hostile {
+        /// The shape: alias-docs, alias-docs-16m, alias-files, flow-seq, wide-map, long-keys,
+        /// deep, documents, findings, many-files, markdown.
+        shape: String,
+        /// Directory to write into.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -94,6 +106,7 @@ fn main() -> ExitCode {
         Command::Mutate { dir, files, seed } => run_mutate(&dir, files, seed),
         Command::ParseFloor { dir } => run_parse_floor(&dir),
         Command::WriteFloor { site, out } => run_write_floor(&site, &out),
+        Command::Hostile { shape, out } => hostile::run_hostile(&shape, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -109,6 +122,7 @@ fn main() -> ExitCode {
 mod scalars;
 mod floor;
 mod gen;
+mod hostile;
 mod mutate;
 mod names;
 mod rng;
