@@ -9,6 +9,7 @@ pub mod compare;
 pub mod diag;
 pub mod gate;
 pub mod graph;
+pub mod health;
 pub mod impact;
 pub mod load;
 pub mod model;

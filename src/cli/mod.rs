@@ -19,6 +19,7 @@ pub mod packaging;
 mod policy;
 mod progress;
 mod render;
+mod score;
 
 /// Prints a line to stdout; a closed pipe (`cairn explain x | head -1`) is not an error.
 macro_rules! say {
@@ -54,6 +55,8 @@ pub enum Command {
     Policy(policy::PolicyArgs),
     /// Export the dependency graph, or the neighbourhood of one entity.
     Graph(impact::GraphArgs),
+    /// Grade entities against the scorecards: each one's level and what the next level lacks.
+    Score(score::ScoreArgs),
     /// Render the service catalog and knowledge base as a static site or as Markdown.
     Render(render::RenderArgs),
     /// Explain a diagnostic code: what it means and how to fix it.
@@ -268,6 +271,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Gate(args) => gate::run_gate(&args),
         Command::Policy(args) => policy::run_policy(&args),
         Command::Render(args) => render::run_render(&args),
+        Command::Score(args) => score::run_score(&args),
         Command::Explain(args) => run_explain(&args),
         Command::Completions(args) => packaging::run_completions(&args),
         Command::Man(args) => packaging::run_man(&args),

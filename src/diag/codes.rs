@@ -104,6 +104,12 @@ codes! {
     PolicyUnreachableRule "policy-unreachable-rule" Warning "a risk rule comes after a rule that matches every change";
     PolicyNoFallbackRisk "policy-no-fallback-risk" Warning "no risk rule matches every change";
     FormChoiceWithoutOptions "form-choice-without-options" Error "a choice field of a request form has no options";
+    ScorecardInvalidCheck "scorecard-invalid-check" Error "a scorecard check sets none, or more than one, of field, related, link, contact and owner";
+    ScorecardInvalidPath "scorecard-invalid-path" Error "a scorecard field path does not start at metadata or spec, or has an empty segment";
+    ScorecardInvalidPattern "scorecard-invalid-pattern" Error "a scorecard's `matches` pattern is not a regular expression";
+    ScorecardUnknownKind "scorecard-unknown-kind" Error "a scorecard's related check names no kind";
+    ScorecardDuplicateName "scorecard-duplicate-name" Error "two levels or two checks of a scorecard share a name, or a level is called none";
+    ScorecardNotANumber "scorecard-not-a-number" Error "a scorecard compares numbers on a value that is not a number in an entity it grades";
     // Hygiene warnings
     KbExpired "kb-expired" Warning "a knowledge article is past its validTo date";
     KbReviewDue "kb-review-due" Warning "a knowledge article is past its reviewBy date";

@@ -232,6 +232,7 @@ pub(crate) mod testutil {
             }
             "Window" => Spec::Window(from(spec)),
             "Policy" => Spec::Policy(from(spec)),
+            "Scorecard" => Spec::Scorecard(from(spec)),
             other => panic!("no kind {other}"),
         };
         let metadata: Metadata = from(metadata);

@@ -39,6 +39,10 @@ pub struct PolicySpec {
     /// Whether an approval of an older head commit stops counting. Default: `true`.
     #[serde(default = "yes")]
     pub invalidate_stale_approvals: bool,
+    /// What the gate does when the diff lowers an entity's scorecard level. Default:
+    /// `{regression: warn}`.
+    #[serde(default)]
+    pub scorecards: super::scorecard::ScorecardGate,
 }
 
 fn yes() -> bool {

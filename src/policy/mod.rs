@@ -71,6 +71,9 @@
 //! - `policy-owners` — a diff that adds, modifies or removes a Policy, Team or Window, or changes
 //!   `cairn.yaml` (where the policy lives, which files are read, severities), needs one
 //!   approval from a member of each `policy.owners` team; no owners: fails closed.
+//! - `scorecards` — only when the base has a scorecard: entities whose level under a base
+//!   scorecard the diff lowers, with the checks that now fail (`scorecards.regression`: `block`
+//!   fails, `warn` passes and lists them, `off` skips). Informational unless `block`.
 //! - `no-rule-applied` — only when none of the rules that govern a diff applied (coverage
 //!   optional, windows ignored, no approval rule's condition held, no governance change and no
 //!   pre-approved standard change): nothing authorised the diff, so the gate fails closed, as
@@ -111,6 +114,7 @@ mod coverage;
 mod lifecycle;
 mod reviews;
 mod risk;
+mod scorecards;
 mod standard;
 mod time;
 mod valid;
@@ -286,6 +290,7 @@ pub fn evaluate(input: &GateInput) -> Verdict {
     for rule in approvals.rules {
         rules.push((rule, true));
     }
+    rules.extend(scorecards::check(&cx).map(|rule| (rule, false)));
 
     let applied = rules.iter().any(|(rule, governs)| *governs && rule.status != Status::Skipped);
     let mut rules: Vec<RuleResult> = rules.into_iter().map(|(rule, _)| rule).collect();

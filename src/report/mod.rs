@@ -34,6 +34,7 @@ pub mod impact;
 mod json;
 mod markdown;
 mod sarif;
+pub mod score;
 mod text;
 
 #[cfg(test)]

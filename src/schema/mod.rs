@@ -11,8 +11,8 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
 use crate::model::{
-    ArticleSpec, CatalogSpec, ChangeSpec, CiSpec, Config, Kind, Metadata, PolicySpec, ServiceSpec, SlaSpec,
-    TeamSpec, WindowSpec, API_VERSION,
+    ArticleSpec, CatalogSpec, ChangeSpec, CiSpec, Config, Kind, Metadata, PolicySpec, ScorecardSpec,
+    ServiceSpec, SlaSpec, TeamSpec, WindowSpec, API_VERSION,
 };
 
 /// File name of a kind's schema, e.g. `service.schema.json`.
@@ -234,6 +234,7 @@ fn envelope(kind: Kind, generator: &mut SchemaGenerator) -> Value {
         Kind::KnowledgeArticle => subschema::<ArticleSpec>(generator),
         Kind::Window => subschema::<WindowSpec>(generator),
         Kind::Policy => subschema::<PolicySpec>(generator),
+        Kind::Scorecard => subschema::<ScorecardSpec>(generator),
     };
     let mut required = vec!["apiVersion", "kind", "metadata"];
     if spec_required(kind) {
@@ -269,6 +270,7 @@ fn kind_description(kind: Kind) -> &'static str {
         }
         Kind::Window => "A maintenance window (changes allowed) or a freeze (changes denied).",
         Kind::Policy => "The change policy: exactly one per repository.",
+        Kind::Scorecard => "A scorecard: cumulative levels of checks that say how ready an entity is.",
     }
 }
 

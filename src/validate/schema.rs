@@ -196,6 +196,7 @@ fn type_spec(
         }
         Kind::Window => Spec::Window(typed(value, "/spec", place)?),
         Kind::Policy => Spec::Policy(typed(value, "/spec", place)?),
+        Kind::Scorecard => Spec::Scorecard(typed(value, "/spec", place)?),
     })
 }
 

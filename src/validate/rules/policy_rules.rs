@@ -23,6 +23,7 @@ const BUILT_IN: &[&str] = &[
     "freeze",
     "change-windows",
     "policy-owners",
+    "scorecards",
     "no-rule-applied",
 ];
 
