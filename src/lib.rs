@@ -5,6 +5,7 @@
 //! `validate` → `report` (the only module that formats output). See `docs/architecture.md`.
 
 pub mod cli;
+pub mod conflicts;
 pub mod diag;
 pub mod graph;
 pub mod impact;
@@ -14,4 +15,5 @@ pub mod policy;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod time;
 pub mod validate;

@@ -47,6 +47,11 @@ pub struct GateArgs {
     /// be reproduced later.
     #[arg(long, value_name = "TIME")]
     pub now: Option<DateTime<FixedOffset>>,
+    /// Also compare the change requests of the diff with the active changes of this revision
+    /// or ref glob (`'refs/remotes/origin/pr/*'`: other open pull requests), for the
+    /// `conflicts` rule; repeatable.
+    #[arg(long, value_name = "REV")]
+    pub against: Vec<String>,
     /// Output format: human, json, markdown (a pull-request comment) or github.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
@@ -108,16 +113,26 @@ pub fn run_gate(args: &GateArgs) -> Result<i32, String> {
         }
         None => base_entities.clone(),
     };
-    let verdict = policy::evaluate(&GateInput {
-        base: &gate_base,
-        head: &head_entities,
-        impact: &compared.impact,
-        reviews: &reviews,
-        author: author.as_deref(),
-        head_sha: Some(&head_sha),
-        now,
-        unreadable: &compared.head_unreadable,
-    });
+    // Other pull requests: only where they differ from the base.
+    let against = crate::conflicts::load_against(&args.path, &args.against, Some(&base), None)
+        .map_err(|e| e.to_string())?;
+    // The pull request's own head (a glob of pull requests matches it too) is not another one.
+    let against: Vec<crate::conflicts::Against> =
+        against.into_iter().filter(|a| a.revision.commit.to_string() != head_sha).collect();
+    let others = crate::conflicts::candidates(&base_entities, &against);
+    let verdict = policy::evaluate_against(
+        &GateInput {
+            base: &gate_base,
+            head: &head_entities,
+            impact: &compared.impact,
+            reviews: &reviews,
+            author: author.as_deref(),
+            head_sha: Some(&head_sha),
+            now,
+            unreadable: &compared.head_unreadable,
+        },
+        &others,
+    );
 
     let format = Format::from(args.format);
     let stdout = std::io::stdout();

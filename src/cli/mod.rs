@@ -13,6 +13,7 @@ use crate::load::{Loaded, Paths, Request};
 use crate::report::{self, Format, Sources, Style, Summary};
 use crate::{schema, validate};
 
+mod conflicts;
 mod gate;
 mod impact;
 mod policy;
@@ -51,6 +52,12 @@ pub enum Command {
     Graph(impact::GraphArgs),
     /// Render the service catalog and knowledge base as a static site or as Markdown.
     Render(render::RenderArgs),
+    /// Change conflicts: active changes on the same or related entities at the same time, in
+    /// a freeze, or outside a maintenance window (also against other revisions' changes).
+    Conflicts(conflicts::ConflictsArgs),
+    /// Propose the next windows a change could take: inside the maintenance windows, outside
+    /// the freezes, clear of other changes.
+    Schedule(conflicts::ScheduleArgs),
     /// Explain a diagnostic code: what it means and how to fix it.
     Explain(ExplainArgs),
 }
@@ -198,6 +205,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Gate(args) => gate::run_gate(&args),
         Command::Policy(args) => policy::run_policy(&args),
         Command::Render(args) => render::run_render(&args),
+        Command::Conflicts(args) => conflicts::run_conflicts(&args),
+        Command::Schedule(args) => conflicts::run_schedule(&args),
         Command::Explain(args) => run_explain(&args),
     };
     match result {

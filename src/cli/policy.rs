@@ -10,7 +10,7 @@ use chrono::DateTime;
 use super::{ColorChoice, OutputFormat};
 use crate::diag::{self, Code, Diagnostic, Location, Part};
 use crate::load::{self, CaseFile, Changes, Loaded, Request};
-use crate::model::{CaseReviews, PolicyTest, Spec};
+use crate::model::{CaseReviews, Kind, PolicyTest, Spec};
 use crate::policy::cases::{self, CaseStatus, CASE_HEAD};
 use crate::policy::{self, GateInput};
 use crate::report::cases::{write_case_reports, CaseReport};
@@ -318,16 +318,30 @@ fn run_test_case(case: &CaseFile, test: &PolicyTest, args: &TestArgs) -> Result<
     })?;
     let base_entities: Vec<&crate::model::Entity> = compared.base.iter().map(AsRef::as_ref).collect();
     let head_entities: Vec<&crate::model::Entity> = compared.head.iter().map(AsRef::as_ref).collect();
-    Ok(policy::evaluate(&GateInput {
-        base: &base_entities,
-        head: &head_entities,
-        impact: &compared.impact,
-        reviews: &reviews,
-        author: test.author.as_deref(),
-        head_sha: Some(CASE_HEAD),
-        now,
-        unreadable: &compared.head_unreadable,
-    }))
+    let mut against = Vec::new();
+    for (i, other) in test.against.iter().enumerate() {
+        let (loaded, typed) = validate::load(&Request::new(&dir.join(other), None)).map_err(|e| {
+            at(&format!("/against/{i}"), Code::IoError, format!("cannot read `{other}`: {e}"))
+        })?;
+        let changes =
+            validate::entities(typed).into_iter().filter(|e| e.kind() == Kind::ChangeRequest).collect();
+        let revision = load::Revision { name: other.clone(), commit: git2::Oid::ZERO_SHA1 };
+        against.push(crate::conflicts::Against { revision, loaded, changes });
+    }
+    let others = crate::conflicts::candidates(&base_entities, &against);
+    Ok(policy::evaluate_against(
+        &GateInput {
+            base: &base_entities,
+            head: &head_entities,
+            impact: &compared.impact,
+            reviews: &reviews,
+            author: test.author.as_deref(),
+            head_sha: Some(CASE_HEAD),
+            now,
+            unreadable: &compared.head_unreadable,
+        },
+        &others,
+    ))
 }
 
 fn tree_name(which: &str) -> &'static str {

@@ -101,6 +101,12 @@ codes! {
     PolicyUnreachableRule "policy-unreachable-rule" Warning "a risk rule comes after a rule that matches every change";
     PolicyNoFallbackRisk "policy-no-fallback-risk" Warning "no risk rule matches every change";
     FormChoiceWithoutOptions "form-choice-without-options" Error "a choice field of a request form has no options";
+    // Change conflicts (`cairn conflicts`, not `validate`)
+    AlreadyScheduled "already-scheduled" Error "another active change targets the same entity in an overlapping window";
+    ParentAlreadyScheduled "parent-already-scheduled" Error "another active change targets an entity that depends on this target, in an overlapping window";
+    ChildAlreadyScheduled "child-already-scheduled" Error "another active change targets an entity this target depends on, in an overlapping window";
+    Blackout "blackout" Error "a change's window overlaps a freeze that covers its target or a service the target reaches";
+    OutsideMaintenanceWindow "outside-maintenance-window" Error "a change's window is not inside one occurrence of the maintenance windows of its target or a service it reaches";
     // Hygiene warnings
     KbExpired "kb-expired" Warning "a knowledge article is past its validTo date";
     KbReviewDue "kb-review-due" Warning "a knowledge article is past its reviewBy date";
