@@ -333,3 +333,32 @@ fn schedule_proposes_windows_or_says_why_not() {
     assert!(reason.contains("freeze window:year-end"), "{reason}");
     assert_eq!(cairn(dir.path(), &["schedule", "chg-404"]).status.code(), Some(2));
 }
+
+#[test]
+fn policy_test_cases_can_name_other_pull_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("cases/clash");
+    let policy = ORG[0].1.replace("spec:\n", "spec:\n  conflicts: block\n");
+    for tree in ["base", "head", "other"] {
+        write(&case.join(tree), ORG);
+        write(&case.join(tree), &[("policy.yaml", &policy)]);
+    }
+    put(
+        &case.join("head"),
+        &[change("chg-10", "ci:db", "2027-01-16T02:30:00+01:00", "2027-01-16T03:30:00+01:00", "new")],
+    );
+    put(
+        &case.join("other"),
+        &[change("chg-11", "ci:db", "2027-01-16T03:00:00+01:00", "2027-01-16T03:15:00+01:00", "new")],
+    );
+    let expect = |verdict: &str, status: &str| {
+        format!("base: base\nhead: head\nauthor: alice\nnow: 2026-12-01T00:00:00Z\nexpect:\n  verdict: {verdict}\n  rules: {{conflicts: {status}}}\n")
+    };
+    std::fs::write(case.join("case.yaml"), format!("against: [other]\n{}", expect("block", "fail"))).unwrap();
+    let output = cairn(dir.path(), &["policy", "test", "cases"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    // Without the other pull request, nothing conflicts.
+    std::fs::write(case.join("case.yaml"), expect("block", "pass")).unwrap();
+    let output = cairn(dir.path(), &["policy", "test", "cases"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
