@@ -16,15 +16,23 @@ ROOT=$PWD
 N=${1:-100000}
 C=${2:-4000}
 R=${3:-20}
-RUNS=3
+RUNS=${RUNS:-3}
 OUT=$ROOT/bench-out
 REPO=$OUT/conflicts-$N-$C
 REPORT=$ROOT/docs/benchmarks-conflicts.md
 NOW=2026-12-05T00:00:00Z
 
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-cargo build --release --quiet --bins
-BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release
+# BIN_DIR=target/debug measures an existing (debug) build instead of building a release one:
+# for a machine without the disk or time for a release build; say so in the report.
+if [[ -n ${BIN_DIR:-} ]]; then
+    BIN=$BIN_DIR
+    BUILD="the binaries in $BIN_DIR (not a release build: dependencies at opt-level 2, cairn's own code unoptimised)"
+else
+    cargo build --release --quiet --bins
+    BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release
+    BUILD="release build"
+fi
 CAIRN=$BIN/cairn
 GEN=$BIN/cairn-gen
 G() { git -C "$REPO" -c user.name=bench -c user.email=bench@example.com "$@"; }
@@ -106,7 +114,7 @@ Written by \`bench/conflicts.sh\` (run it under \`flock /work/bench.lock\`).
   $changes change requests planned for 2027, of which $active active at \`--now $NOW\`;
   $R pull-request refs (\`refs/remotes/origin/pr/*\`), each adding 5 change requests copied
   from open ones (so they conflict) and editing one.
-- Release build; medians of $RUNS runs, taking turns; peak memory is the largest maximum
+- $BUILD; medians of $RUNS runs, taking turns; peak memory is the largest maximum
   resident set size.
 
 ## Results
