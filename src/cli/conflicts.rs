@@ -126,7 +126,12 @@ pub fn run_conflicts(args: &ConflictsArgs) -> Result<i32, String> {
     let format = Format::from(args.format);
     let stdout = std::io::stdout();
     let mut sink = std::io::BufWriter::new(stdout.lock());
-    let lookup = |r: &EntityRef| refs.iter().copied().find(|e| e.reference() == *r);
+    // What labels point at: windows and the services that list them (the first written).
+    let mut labelled: std::collections::BTreeMap<EntityRef, &Entity> = std::collections::BTreeMap::new();
+    for &entity in refs.iter().filter(|e| matches!(e.kind(), Kind::Window | Kind::Service)) {
+        labelled.entry(entity.reference()).or_insert(entity);
+    }
+    let lookup = |r: &EntityRef| labelled.get(r).copied();
     let written = match format {
         Format::Json => out::write_json(&mut sink, &findings, &summary),
         _ => {
