@@ -27,6 +27,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use crate::compare::{compare_trees, Comparison};
 use crate::diag::Severity;
 use crate::load::{self, Request};
+use crate::conflicts::Against;
 use crate::model::{Entity, EntityRef, Kind, Origin};
 use crate::policy::{self, Event, Finding, GateInput, Review, Validity, Verdict};
 use crate::validate;
@@ -46,6 +47,9 @@ pub struct PullRequest<'a> {
     pub reviews: &'a [Review],
     /// The merge time.
     pub now: DateTime<FixedOffset>,
+    /// Other revisions and ref globs (open pull requests) whose active change requests the
+    /// `conflicts` rule compares with.
+    pub against: &'a [String],
 }
 
 /// The revisions a pull request is judged on, as full commit ids.
@@ -135,7 +139,14 @@ pub fn run(pr: &PullRequest) -> Result<Judged, String> {
         head: Request::new(pr.path, Some(&revs.head)),
         policy: revs.policy.as_deref().map(|rev| Request::new(pr.path, Some(rev))),
     };
-    judge(&trees, pr.reviews, revs.author.as_deref(), Some(&revs.head), pr.now)
+    // Other pull requests, read only where they differ from the base; the pull request's own
+    // head (a glob of pull requests matches it too) is not another one.
+    let against: Vec<Against> = crate::conflicts::load_against(pr.path, pr.against, Some(&revs.base), None)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|a| a.revision.commit.to_string() != revs.head)
+        .collect();
+    judge(&trees, pr.reviews, revs.author.as_deref(), Some(&revs.head), pr.now, &against)
 }
 
 /// The trees a verdict is reached on.
@@ -155,6 +166,7 @@ pub fn judge(
     author: Option<&str>,
     head_sha: Option<&str>,
     now: DateTime<FixedOffset>,
+    against: &[Against],
 ) -> Result<Judged, String> {
     let comparison = compare_trees(&trees.base, &trees.head)?;
     let base_entities: Vec<&Entity> = comparison.base.iter().map(AsRef::as_ref).collect();
@@ -178,7 +190,8 @@ pub fn judge(
     };
     let (base_errors, head_errors) = errors(&trees.base, &trees.head, now.date_naive())?;
     let config_changed = config(&trees.base)? != config(&trees.head)?;
-    let verdict = policy::evaluate(&GateInput {
+    let others = crate::conflicts::candidates(&base_entities, against);
+    let input = GateInput {
         base: &gate_base,
         head: &head_entities,
         impact: &comparison.impact,
@@ -189,7 +202,8 @@ pub fn judge(
         unreadable: &comparison.head_unreadable,
         validity: Some(Validity { base: &base_errors, head: &head_errors }),
         config_changed,
-    });
+    };
+    let verdict = policy::evaluate_against(&input, &others);
     Ok(Judged { verdict, comparison })
 }
 

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod compare;
+pub mod conflicts;
 pub mod diag;
 pub mod gate;
 pub mod graph;
@@ -18,5 +19,6 @@ pub mod progress;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod time;
 pub mod validate;
 pub mod write;

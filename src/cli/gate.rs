@@ -51,6 +51,11 @@ pub struct GateArgs {
     /// be reproduced later.
     #[arg(long, value_name = "TIME")]
     pub now: Option<DateTime<FixedOffset>>,
+    /// Also compare the change requests of the diff with the active changes of this revision
+    /// or ref glob (`'refs/remotes/origin/pr/*'`: other open pull requests), for the
+    /// `conflicts` rule; repeatable.
+    #[arg(long, value_name = "REV")]
+    pub against: Vec<String>,
     /// Output format: human, json, markdown (a pull-request comment) or github.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
@@ -88,6 +93,7 @@ pub fn run_gate(args: &GateArgs) -> Result<i32, String> {
         event: event.as_ref(),
         reviews: &reviews,
         now,
+        against: &args.against,
     })?;
     let (verdict, compared) = (&judged.verdict, &judged.comparison);
     let base_entities: Vec<&Entity> = compared.base.iter().map(AsRef::as_ref).collect();

@@ -13,6 +13,7 @@ use crate::load::{Loaded, Paths, Request};
 use crate::report::{self, Format, Sources, Style, Summary};
 use crate::{schema, validate};
 
+mod conflicts;
 mod gate;
 mod impact;
 pub mod packaging;
@@ -59,6 +60,12 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// Render the service catalog and knowledge base as a static site or as Markdown.
     Render(render::RenderArgs),
+    /// Change conflicts: active changes on the same or related entities at the same time, in
+    /// a freeze, or outside a maintenance window (also against other revisions' changes).
+    Conflicts(conflicts::ConflictsArgs),
+    /// Propose the next windows a change could take: inside the maintenance windows, outside
+    /// the freezes, clear of other changes.
+    Schedule(conflicts::ScheduleArgs),
     /// Explain a diagnostic code: what it means and how to fix it.
     Explain(ExplainArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
@@ -272,6 +279,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Policy(args) => policy::run_policy(&args),
         Command::Render(args) => render::run_render(&args),
         Command::Score(args) => score::run_score(&args),
+        Command::Conflicts(args) => conflicts::run_conflicts(&args),
+        Command::Schedule(args) => conflicts::run_schedule(&args),
         Command::Explain(args) => run_explain(&args),
         Command::Completions(args) => packaging::run_completions(&args),
         Command::Man(args) => packaging::run_man(&args),

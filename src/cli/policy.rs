@@ -11,7 +11,7 @@ use super::{CaseFormat, ColorChoice};
 use crate::diag::{self, Code, Diagnostic, Location, Part, Span};
 use crate::gate;
 use crate::load::{self, CaseFile, Changes, Loaded, Request};
-use crate::model::{CaseReviews, PolicyTest, Spec};
+use crate::model::{CaseReviews, Kind, PolicyTest, Spec};
 use crate::policy;
 use crate::policy::cases::{self, CaseStatus, CASE_HEAD};
 use crate::report::cases::{write_case_reports, CaseReport};
@@ -341,9 +341,20 @@ fn run_test_case(case: &CaseFile, test: &PolicyTest, args: &TestArgs) -> Result<
     let reviews = policy::combine_reviews(reviews, None).map_err(|e| {
         at("/reviews", Code::InvalidValue, format!("the reviews are not GitHub reviews: {e}"))
     })?;
+    // Other pull requests' trees (`against`), confined like every path a case names.
+    let mut against = Vec::new();
+    for (i, other) in test.against.iter().enumerate() {
+        let pointer = format!("/against/{i}");
+        let path = confined(&pointer, other)?;
+        let (loaded, typed) = validate::load(&Request::new(&path, None))
+            .map_err(|e| at(&pointer, Code::IoError, format!("cannot read `{other}`: {e}")))?;
+        let changes = validate::entities(typed).into_iter().filter(|e| e.kind() == Kind::ChangeRequest).collect();
+        let revision = load::Revision { name: other.clone(), commit: git2::Oid::ZERO_SHA1 };
+        against.push(crate::conflicts::Against { revision, loaded, changes });
+    }
     let trees = gate::Trees { base, head, policy: None };
-    let judged =
-        gate::judge(&trees, &reviews, test.author.as_deref(), Some(CASE_HEAD), now).map_err(|e| {
+    let judged = gate::judge(&trees, &reviews, test.author.as_deref(), Some(CASE_HEAD), now, &against)
+        .map_err(|e| {
             let pointer = if test.head.is_some() { "/head" } else { "" };
             at(pointer, Code::IoError, format!("cannot read the trees: {e}"))
         })?;

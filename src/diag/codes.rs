@@ -110,6 +110,12 @@ codes! {
     ScorecardUnknownKind "scorecard-unknown-kind" Error "a scorecard's related check names no kind";
     ScorecardDuplicateName "scorecard-duplicate-name" Error "two levels or two checks of a scorecard share a name, or a level is called none";
     ScorecardNotANumber "scorecard-not-a-number" Error "a scorecard compares numbers on a value that is not a number in an entity it grades";
+    // Change conflicts (`cairn conflicts`, not `validate`)
+    AlreadyScheduled "already-scheduled" Error "another active change targets the same entity in an overlapping window";
+    ParentAlreadyScheduled "parent-already-scheduled" Error "another active change targets an entity that depends on this target, in an overlapping window";
+    ChildAlreadyScheduled "child-already-scheduled" Error "another active change targets an entity this target depends on, in an overlapping window";
+    Blackout "blackout" Error "a change's window overlaps a freeze that covers its target or a service the target reaches";
+    OutsideMaintenanceWindow "outside-maintenance-window" Error "a change's window is not inside one occurrence of the maintenance windows of its target or a service it reaches";
     // Hygiene warnings
     KbExpired "kb-expired" Warning "a knowledge article is past its validTo date";
     KbReviewDue "kb-review-due" Warning "a knowledge article is past its reviewBy date";

@@ -6,6 +6,7 @@
 //! ([`Loaded::resolve`]). It does not check documents against schemas or each other: that is
 //! `crate::validate`.
 
+mod against;
 mod cases;
 pub mod confined;
 mod document;
@@ -24,6 +25,7 @@ use serde_json::Value;
 use crate::diag::{Code, Diagnostic, Location};
 use crate::model::{Config, Kind};
 
+pub use against::{expand_revisions, load_differing, Revision};
 pub use cases::{find_policy_tests, read_case_input, read_policy_test, CaseFile, CASE_FILE};
 pub use document::{front_matter, FrontMatter};
 pub use patch::{apply_patch, nul_position, PatchError};

@@ -463,7 +463,7 @@ impl Filter {
         Ok(Filter { include, exclude: build(exclude, false)? })
     }
 
-    fn wants(&self, relative: &str) -> bool {
+    pub(crate) fn wants(&self, relative: &str) -> bool {
         let readable = [".yaml", ".yml", ".md"].iter().any(|ext| relative.ends_with(ext));
         readable
             && relative != super::CONFIG_FILE

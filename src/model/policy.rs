@@ -43,6 +43,10 @@ pub struct PolicySpec {
     /// `{regression: warn}`.
     #[serde(default)]
     pub scorecards: super::scorecard::ScorecardGate,
+    /// What the gate does when a change request in the diff conflicts with another active
+    /// change, a freeze or a maintenance window (`cairn conflicts`). Default: `warn`.
+    #[serde(default)]
+    pub conflicts: ConflictsMode,
 }
 
 fn yes() -> bool {
@@ -65,6 +69,19 @@ pub enum WindowsMode {
     #[default]
     Enforce,
     Ignore,
+}
+
+/// What the gate's `conflicts` rule does with the conflicts it finds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConflictsMode {
+    /// The rule fails: the pull request is blocked.
+    Block,
+    /// The rule passes and its reason lists the conflicts.
+    #[default]
+    Warn,
+    /// The rule is skipped.
+    Off,
 }
 
 /// One risk rule: when `if` holds (or is absent), the computed risk is `then`.

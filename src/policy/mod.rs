@@ -63,6 +63,11 @@
 //!   some, among its target services and the diff's changed and reached services. Emergencies
 //!   need no window and are not held to maintenance windows. A maintenance window's own `scope`
 //!   is not consulted: a service opts in by listing it.
+//! - `conflicts` — the requests in the diff against each other, the base's active changes and
+//!   those of `--against` revisions, the freezes and the maintenance windows, as `cairn
+//!   conflicts` finds them (`crate::conflicts`). `conflicts: block` fails on any; `warn` (the
+//!   default) passes and lists them in the reason and `warnings`; `off` skips. Informational
+//!   unless `block`.
 //! - one rule per `policy.approvals` entry, under its own name. Its `if` holds when the risk of
 //!   the requests needing approval (all but pre-approved standard ones; the diff's risk with no
 //!   request) is listed and one of them has a listed type. All requests pre-approved: skipped.
@@ -109,6 +114,7 @@
 
 mod approvals;
 pub mod cases;
+mod conflicts;
 mod context;
 mod coverage;
 mod lifecycle;
@@ -116,8 +122,8 @@ mod reviews;
 mod risk;
 mod scorecards;
 mod standard;
-mod time;
 mod valid;
+use crate::time;
 mod windows;
 
 #[cfg(test)]
@@ -164,6 +170,10 @@ pub struct RuleResult {
     /// Logins who could still satisfy the rule (the author excluded unless self-approval is
     /// allowed, and those whose approval already counts), sorted.
     pub eligible: Vec<String>,
+    /// What a rule in `warn` mode found (it passes): one line each, for the reports to show as
+    /// warnings. Left out of JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl RuleResult {
@@ -184,7 +194,14 @@ impl RuleResult {
     }
 
     fn new(name: impl Into<String>, status: Status, reason: impl Into<String>) -> RuleResult {
-        RuleResult { name: name.into(), status, reason: reason.into(), missing: None, eligible: Vec::new() }
+        RuleResult {
+            name: name.into(),
+            status,
+            reason: reason.into(),
+            missing: None,
+            eligible: Vec::new(),
+            warnings: Vec::new(),
+        }
     }
 }
 
@@ -250,6 +267,12 @@ pub struct GateInput<'a> {
 
 /// Decides whether the pull request may merge (see the module documentation).
 pub fn evaluate(input: &GateInput) -> Verdict {
+    evaluate_against(input, &[])
+}
+
+/// [`evaluate`], with the active change requests of other revisions (`--against`: open pull
+/// requests) for the `conflicts` rule.
+pub fn evaluate_against(input: &GateInput, against: &[crate::conflicts::Candidate]) -> Verdict {
     let policies: Vec<&Entity> =
         input.base.iter().copied().filter(|e| matches!(e.spec, Spec::Policy(_))).collect();
     let (entity, policy) = match policies.as_slice() {
@@ -286,6 +309,7 @@ pub fn evaluate(input: &GateInput) -> Verdict {
     for rule in windows::check(&cx) {
         rules.push((rule, true));
     }
+    rules.push((conflicts::check(&cx, against), false));
     let approvals = approvals::check(&cx, &standard, &risk);
     for rule in approvals.rules {
         rules.push((rule, true));

@@ -90,6 +90,9 @@ fn human(verdict: &Verdict) -> String {
         if rule.status == Status::Fail && !rule.eligible.is_empty() {
             let _ = writeln!(out, "        can approve: {}", clean(&rule.eligible.join(", ")));
         }
+        for warning in &rule.warnings {
+            let _ = writeln!(out, "        warning: {}", clean(warning));
+        }
     }
     if !verdict.ignored_reviews.is_empty() {
         let _ = writeln!(out, "ignored reviews:");
@@ -119,6 +122,7 @@ fn markdown(verdict: &Verdict) -> String {
     let _ = writeln!(out, "|---|---|---|---|---|");
     for rule in &verdict.rules {
         let icon = match rule.status {
+            Status::Pass if !rule.warnings.is_empty() => "⚠️",
             Status::Pass => "✅",
             Status::Fail => "❌",
             Status::Skipped => "➖",
@@ -132,6 +136,12 @@ fn markdown(verdict: &Verdict) -> String {
             rule.missing.as_deref().map(cell).unwrap_or_default(),
             eligible.join(", ")
         );
+    }
+    for rule in verdict.rules.iter().filter(|r| !r.warnings.is_empty()) {
+        let _ = writeln!(out, "\n**Warnings of {}**\n", cell(&rule.name));
+        for warning in &rule.warnings {
+            let _ = writeln!(out, "- ⚠️ {}", cell(warning));
+        }
     }
     if !verdict.ignored_reviews.is_empty() {
         let _ = writeln!(out, "\n<details><summary>Reviews that did not count</summary>\n");
@@ -169,6 +179,30 @@ fn github(verdict: &Verdict, anchors: &[Anchor]) -> String {
                 property(&rule.name),
                 data(&message)
             );
+        }
+    }
+    for rule in verdict.rules.iter().filter(|r| r.status != Status::Fail) {
+        for warning in &rule.warnings {
+            match anchors.first() {
+                Some(anchor) => {
+                    let _ = writeln!(
+                        out,
+                        "::warning file={},line={},title=cairn gate%3A {}::{}",
+                        property(&anchor.file),
+                        anchor.line,
+                        property(&rule.name),
+                        data(warning)
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "::warning title=cairn gate%3A {}::{}",
+                        property(&rule.name),
+                        data(warning)
+                    );
+                }
+            }
         }
     }
     let _ = writeln!(out, "cairn gate: {} (risk: {})", decision(verdict), risk(verdict));

@@ -25,6 +25,7 @@
 
 pub mod cases;
 mod fingerprint;
+pub mod conflicts;
 pub mod gate;
 mod github;
 mod gitlab;

@@ -60,6 +60,10 @@ enum Command {
         /// Documents per YAML file (packed with `---`); knowledge articles stay one per file.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         docs_per_file: u32,
+        /// How many open change requests, planned for 2027 (default: 40% of the 4% of
+        /// entities that are change requests); the conflicts benchmark asks for 4,000.
+        #[arg(long)]
+        open_changes: Option<usize>,
     },
     /// Edit N configuration-item files in place, like a pull request would.
     Mutate {
@@ -100,8 +104,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Org { out, entities, seed, docs_per_file } => {
-            run_org(&out, entities, seed, docs_per_file as usize)
+        Command::Org { out, entities, seed, docs_per_file, open_changes } => {
+            run_org(&out, entities, seed, docs_per_file as usize, open_changes)
         }
         Command::Mutate { dir, files, seed } => run_mutate(&dir, files, seed),
         Command::ParseFloor { dir } => run_parse_floor(&dir),
@@ -179,7 +183,13 @@ fn layout(docs: Vec<Doc>, per_file: usize) -> Vec<(String, &'static str, String)
     files
 }
 
-fn run_org(out: &Path, entities: usize, seed: u64, per_file: usize) -> Result<(), String> {
+fn run_org(
+    out: &Path,
+    entities: usize,
+    seed: u64,
+    per_file: usize,
+    open: Option<usize>,
+) -> Result<(), String> {
     if out.exists() {
         let mut entries = fs::read_dir(out).map_err(|e| format!("{}: {e}", out.display()))?;
         if entries.next().is_some() {
@@ -187,7 +197,7 @@ fn run_org(out: &Path, entities: usize, seed: u64, per_file: usize) -> Result<()
         }
     }
     let started = Instant::now();
-    let docs = generate(entities, seed);
+    let docs = generate_with(entities, seed, open);
     self_check(&docs)?;
     let n_docs = docs.len();
     let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();

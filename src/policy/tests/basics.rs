@@ -33,6 +33,7 @@ fn a_low_risk_covered_change_is_allowed_and_every_rule_reports() {
             "risk: pass",
             "freeze: pass",
             "change-windows: pass",
+            "conflicts: pass",
             "owners-of-impacted-services: skipped",
             "cab: skipped",
             "policy-owners: skipped",
