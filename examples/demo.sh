@@ -56,7 +56,13 @@ head="$(git_ rev-parse HEAD)"
 sed "s/\"commit_id\": *\"head\"/\"commit_id\": \"$head\"/g" "$case_dir/reviews.json" >"$work/reviews.json"
 
 cd "$repo"
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Bold headings on a terminal only, and never with NO_COLOR (https://no-color.org): a pipe or a
+# log gets plain text.
+if [[ -t 1 && -z "${NO_COLOR:-}" ]]; then
+    step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+    step() { printf '\n== %s\n' "$*"; }
+fi
 step "cairn validate   (the proposal's tree)"
 "$cairn" validate . --today "${now%%T*}" --color never
 step "cairn impact --base main --head proposal"

@@ -5,17 +5,23 @@
 //! `validate` → `report` (the only module that formats output). See `docs/architecture.md`.
 
 pub mod cli;
+pub mod compare;
+pub mod conflicts;
 pub mod diag;
 pub mod export;
+pub mod gate;
 pub mod graph;
+pub mod health;
 pub mod impact;
 pub mod import;
 pub mod init;
 pub mod load;
 pub mod model;
 pub mod policy;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod time;
 pub mod validate;
 pub mod write;

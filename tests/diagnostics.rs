@@ -8,7 +8,39 @@ use cairn::diag::Code;
 use common::*;
 
 /// Codes whose situation cannot be written down as a small fixture.
-const GENERATED: &[Code] = &[Code::IoError, Code::TooManyDocuments];
+const GENERATED: &[Code] = &[Code::IoError, Code::TooManyDocuments, Code::UnprintablePath];
+
+/// Codes `cairn conflicts` reports (their fixtures validate clean).
+const CONFLICTS: &[Code] = &[
+    Code::AlreadyScheduled,
+    Code::ParentAlreadyScheduled,
+    Code::ChildAlreadyScheduled,
+    Code::Blackout,
+    Code::OutsideMaintenanceWindow,
+];
+
+/// The present the conflict fixtures are checked at (their windows are later).
+const NOW: &str = "2026-12-01T00:00:00Z";
+
+/// The conflict fixtures validate clean and show their code, and only it, under `cairn conflicts`.
+#[test]
+fn every_conflict_fixture_produces_its_code() {
+    for &code in CONFLICTS {
+        let dir = root().join("examples/diagnostics").join(code.name());
+        let (exit, report) = json(&dir, &["validate"]);
+        assert_eq!((exit, codes(&report)), (0, Vec::<String>::new()), "{code}: validate is not clean");
+        let (exit, report) = json(&dir, &["conflicts", "--now", NOW]);
+        let found: Vec<&str> = report["conflicts"]
+            .as_array()
+            .expect("conflicts")
+            .iter()
+            .filter_map(|c| c["type"].as_str())
+            .collect();
+        assert_eq!((exit, found), (1, vec![code.name()]), "{code}");
+        let human = stdout(&cairn(&dir, &["conflicts", "--now", NOW, "--color", "never"]));
+        insta::assert_snapshot!(format!("human-{}", code.name()), human);
+    }
+}
 
 /// Codes of `cairn import`: their fixtures are sources to import, not repositories.
 const IMPORT: &[Code] = &[
@@ -38,7 +70,7 @@ fn every_code_has_an_explanation_and_a_fixture() {
 fn every_fixture_produces_its_code() {
     let mut failures = Vec::new();
     for &code in Code::ALL {
-        if GENERATED.contains(&code) {
+        if GENERATED.contains(&code) || CONFLICTS.contains(&code) {
             continue;
         }
         let dir = root().join("examples/diagnostics").join(code.name());

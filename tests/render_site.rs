@@ -21,6 +21,7 @@ fn folder(kind: Kind) -> &'static str {
         Kind::ChangeRequest => "changes/",
         Kind::KnowledgeArticle => "kb/",
         Kind::Window => "windows/",
+        Kind::Scorecard => "scorecards/",
         Kind::Policy => "",
     }
 }
@@ -112,6 +113,30 @@ fn acme_pages_show_what_the_issue_asks_for() {
     assert!(calendar.contains(" CET</td>"), "calendar lacks expanded recurring windows");
     let catalog = text(&pages, "catalog/index.html");
     assert!(catalog.contains("<h2>Access</h2>") && catalog.contains("Request form"));
+}
+
+#[test]
+fn acme_scorecard_has_its_page_and_levels_show_on_entity_pages() {
+    for format in [SiteFormat::Html, SiteFormat::Markdown] {
+        let pages = site(&acme(), format);
+        let ext = if format == SiteFormat::Html { "html" } else { "md" };
+        let card = text(&pages, &format!("scorecards/production-readiness.{ext}"));
+        // Levels with their counts (20 bronze, 10 silver, 1 gold in acme), the owner teams,
+        // and what each service lacks for its next level.
+        for expected in
+            ["bronze", "(20)", "(10)", "(1)", "Levels by owner team", "no SLA refers to service:analytics"]
+        {
+            assert!(card.contains(expected), "{ext}: scorecard page lacks {expected}");
+        }
+        // checkout is gold; storefront is silver and lacks a runbook link for gold.
+        let checkout = text(&pages, &format!("services/checkout.{ext}"));
+        assert!(checkout.contains("Scorecards") && checkout.contains("gold"), "{ext}: {checkout}");
+        let storefront = text(&pages, &format!("services/storefront.{ext}"));
+        assert!(storefront.contains("silver") && storefront.contains("no link of type"), "{ext}");
+        // A page no scorecard grades has no scorecard section.
+        let team = text(&pages, &format!("teams/payments.{ext}"));
+        assert!(!team.contains("Scorecards"), "{ext}");
+    }
 }
 
 #[test]

@@ -1,17 +1,17 @@
-//! `cairn gate`: may this pull request merge? Loads base and head, works out the impact, reads
-//! reviews only from the forge's files (never from the pull request's YAML), and evaluates the
-//! policy of the base revision.
+//! `cairn gate`: may this pull request merge? Reads the reviews and the event only from the
+//! forge's files (never from the pull request's YAML), hands them to [`crate::gate`] (which picks
+//! the revisions, loads them and evaluates the policy), and prints the verdict.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 
-use super::OutputFormat;
+use super::ReportFormat;
+use crate::gate;
 use crate::impact::{ChangeKind, Impact};
-use crate::load;
 use crate::model::{Entity, EntityRef, Kind};
-use crate::policy::{self, Decision, GateInput, Review};
+use crate::policy::{self, Decision, Review};
 use crate::report::gate::Anchor;
 use crate::report::{self, Format};
 
@@ -20,17 +20,20 @@ pub struct GateArgs {
     /// The repository (or a directory in it).
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// The base revision: the policy, teams and windows are read from here. Default: the
-    /// event's `pull_request.base.sha`.
+    /// Where the diff starts; also where the policy, teams and windows are read unless
+    /// --policy-rev or --event says otherwise. Default, with --event: the merge base of the
+    /// event's `pull_request.base.sha` and the head (the pull request's own changes only); when
+    /// given with --event, it must name that merge base or the event's base commit.
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
     /// Read the policy, the teams and the windows from this revision instead of the base: the
     /// target branch's tip, when the diff is taken from the merge base (`--base main...HEAD
     /// --policy-rev main`), so a pull request that branched before a policy change is still held
-    /// to the current policy.
+    /// to the current policy. Default, with --event: the event's `pull_request.base.sha`.
     #[arg(long, value_name = "REV")]
     pub policy_rev: Option<String>,
-    /// The head revision. Default: the event's `pull_request.head.sha`.
+    /// The head revision. Default: the event's `pull_request.head.sha`; given with --event, it
+    /// must be that commit.
     #[arg(long, value_name = "REV")]
     pub head: Option<String>,
     /// Reviews in the GitHub REST "list reviews for a pull request" format.
@@ -40,16 +43,22 @@ pub struct GateArgs {
     /// (`$GITHUB_EVENT_PATH`): author, base and head commits, and the review it carries.
     #[arg(long, value_name = "FILE")]
     pub event: Option<PathBuf>,
-    /// The pull request's author, when there is no event file.
+    /// The pull request's author (default: the event's `pull_request.user.login`; given with
+    /// --event, it must be that login).
     #[arg(long, value_name = "LOGIN")]
     pub author: Option<String>,
     /// The merge time freezes are checked against, RFC 3339 (default: now), so any verdict can
     /// be reproduced later.
     #[arg(long, value_name = "TIME")]
     pub now: Option<DateTime<FixedOffset>>,
+    /// Also compare the change requests of the diff with the active changes of this revision
+    /// or ref glob (`'refs/remotes/origin/pr/*'`: other open pull requests), for the
+    /// `conflicts` rule; repeatable.
+    #[arg(long, value_name = "REV")]
+    pub against: Vec<String>,
     /// Output format: human, json, markdown (a pull-request comment) or github.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 }
 
 /// Largest reviews or event file read.
@@ -69,55 +78,26 @@ pub fn run_gate(args: &GateArgs) -> Result<i32, String> {
         Some(path) => Some(policy::parse_event(&read(path, "event")?).map_err(|e| format!("event: {e}"))?),
         None => None,
     };
-    let mut reviews: Vec<Review> = match &args.reviews {
+    let listed: Vec<Review> = match &args.reviews {
         Some(path) => policy::parse_reviews(&read(path, "reviews")?).map_err(|e| format!("reviews: {e}"))?,
         None => Vec::new(),
     };
-    if let Some(event) = &event {
-        policy::merge_event_review(&mut reviews, event);
-    }
-    let base = args
-        .base
-        .clone()
-        .or_else(|| event.as_ref().and_then(|e| e.base_sha.clone()))
-        .ok_or("no base revision: pass --base or an --event with pull_request.base.sha")?;
-    let head = args
-        .head
-        .clone()
-        .or_else(|| event.as_ref().and_then(|e| e.head_sha.clone()))
-        .ok_or("no head revision: pass --head or an --event with pull_request.head.sha")?;
-    let author = args.author.clone().or_else(|| event.as_ref().and_then(|e| e.author.clone()));
-    let head_sha = load::commit_id(&args.path, &head).map_err(|e| e.to_string())?;
+    let reviews = policy::combine_reviews(listed, event.as_ref()).map_err(|e| format!("reviews: {e}"))?;
     let now = args.now.unwrap_or_else(|| chrono::Local::now().fixed_offset());
-
-    let compared = super::impact::compare(&args.path, &base, Some(&head))?;
+    let judged = gate::run(&gate::PullRequest {
+        path: &args.path,
+        base: args.base.as_deref(),
+        head: args.head.as_deref(),
+        policy_rev: args.policy_rev.as_deref(),
+        author: args.author.as_deref(),
+        event: event.as_ref(),
+        reviews: &reviews,
+        now,
+        against: &args.against,
+    })?;
+    let (verdict, compared) = (&judged.verdict, &judged.comparison);
     let base_entities: Vec<&Entity> = compared.base.iter().map(AsRef::as_ref).collect();
     let head_entities: Vec<&Entity> = compared.head.iter().map(AsRef::as_ref).collect();
-    // With --policy-rev, the policy, teams and windows come from there instead of the base.
-    let governance;
-    let gate_base: Vec<&Entity> = match &args.policy_rev {
-        Some(rev) => {
-            governance = governance_at(&args.path, rev)?;
-            let governs = |e: &&Entity| governs(e);
-            base_entities
-                .iter()
-                .copied()
-                .filter(|e| !governs(e))
-                .chain(governance.iter().filter(governs))
-                .collect()
-        }
-        None => base_entities.clone(),
-    };
-    let verdict = policy::evaluate(&GateInput {
-        base: &gate_base,
-        head: &head_entities,
-        impact: &compared.impact,
-        reviews: &reviews,
-        author: author.as_deref(),
-        head_sha: Some(&head_sha),
-        now,
-        unreadable: &compared.head_unreadable,
-    });
 
     let format = Format::from(args.format);
     let stdout = std::io::stdout();
@@ -126,10 +106,10 @@ pub fn run_gate(args: &GateArgs) -> Result<i32, String> {
         .into_iter()
         .map(|a| Anchor { file: super::path_for(format, &compared.paths, &a.file), ..a })
         .collect();
-    let written = report::gate::write_verdict(&mut out, format, &verdict, &anchors).and_then(|_| out.flush());
+    let written = report::gate::write_verdict(&mut out, format, verdict, &anchors).and_then(|_| out.flush());
     super::output_written(written)?;
     if format == Format::Github {
-        super::write_step_summary(&report::gate::step_summary(&verdict))?;
+        super::write_step_summary(&report::gate::step_summary(verdict))?;
     }
     Ok(i32::from(verdict.verdict == Decision::Block))
 }
@@ -160,16 +140,4 @@ fn anchors(head: &[&Entity], base: &[&Entity], impact: &Impact) -> Vec<Anchor> {
     } else {
         requests
     }
-}
-
-/// What the gate reads only from the base (or `--policy-rev`).
-fn governs(entity: &Entity) -> bool {
-    matches!(entity.kind(), Kind::Policy | Kind::Team | Kind::Window)
-}
-
-/// The entities of the tree at `rev` (for its policy, teams and windows).
-fn governance_at(path: &std::path::Path, rev: &str) -> Result<Vec<Entity>, String> {
-    let (_, typed) =
-        crate::validate::load(&crate::load::Request::new(path, Some(rev))).map_err(|e| e.to_string())?;
-    Ok(crate::validate::entities(typed))
 }

@@ -13,11 +13,15 @@ use crate::load::{Loaded, Paths, Request};
 use crate::report::{self, Format, Sources, Style, Summary};
 use crate::{schema, validate};
 
+mod conflicts;
 mod gate;
 mod impact;
 mod import;
+pub mod packaging;
 mod policy;
+mod progress;
 mod render;
+mod score;
 
 /// Prints a line to stdout; a closed pipe (`cairn explain x | head -1`) is not an error.
 macro_rules! say {
@@ -33,6 +37,9 @@ macro_rules! say {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Show no progress on long runs (it is only ever shown on a terminal, for human output).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,8 +57,16 @@ pub enum Command {
     Policy(policy::PolicyArgs),
     /// Export the dependency graph, or the neighbourhood of one entity.
     Graph(impact::GraphArgs),
+    /// Grade entities against the scorecards: each one's level and what the next level lacks.
+    Score(score::ScoreArgs),
     /// Render the service catalog and knowledge base as a static site or as Markdown.
     Render(render::RenderArgs),
+    /// Change conflicts: active changes on the same or related entities at the same time, in
+    /// a freeze, or outside a maintenance window (also against other revisions' changes).
+    Conflicts(conflicts::ConflictsArgs),
+    /// Propose the next windows a change could take: inside the maintenance windows, outside
+    /// the freezes, clear of other changes.
+    Schedule(conflicts::ScheduleArgs),
     /// Explain a diagnostic code: what it means and how to fix it.
     Explain(ExplainArgs),
     /// Start a new cairn repository: configuration, a commented policy, a team, a service
@@ -61,6 +76,33 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Export the repository for another tool (Backstage descriptors).
     Export(import::ExportArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(packaging::CompletionsArgs),
+    /// Print the man page (or write every page with --out).
+    Man(packaging::ManArgs),
+}
+
+impl Command {
+    /// Whether the command reports to people (so that progress may be shown while it runs).
+    fn human_output(&self) -> bool {
+        match self {
+            Command::Validate(args) => args.tree.format == OutputFormat::Human,
+            Command::Impact(args) => args.format == ReportFormat::Human,
+            Command::Gate(args) => args.format == ReportFormat::Human,
+            Command::Render(_) => true,
+            // (Not a `match`: policy sub-commands added later default to no progress.)
+            Command::Policy(args) => {
+                if let policy::PolicyCommand::Check(check) = &args.command {
+                    check.tree.format == OutputFormat::Human
+                } else if let policy::PolicyCommand::Test(test) = &args.command {
+                    test.format == CaseFormat::Human
+                } else {
+                    false
+                }
+            }
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -166,6 +208,43 @@ impl From<OutputFormat> for Format {
     }
 }
 
+/// The formats of a report that is not a list of findings (`impact`, `gate`): SARIF and Code
+/// Quality hold only findings, so they are not offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    Markdown,
+    Github,
+}
+
+impl From<ReportFormat> for Format {
+    fn from(f: ReportFormat) -> Format {
+        match f {
+            ReportFormat::Human => Format::Human,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Markdown => Format::Markdown,
+            ReportFormat::Github => Format::Github,
+        }
+    }
+}
+
+/// The formats of `policy test` results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CaseFormat {
+    Human,
+    Json,
+}
+
+impl From<CaseFormat> for Format {
+    fn from(f: CaseFormat) -> Format {
+        match f {
+            CaseFormat::Human => Format::Human,
+            CaseFormat::Json => Format::Json,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -205,6 +284,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    progress::show(cli.command.human_output(), cli.quiet);
     let result = match cli.command {
         Command::Validate(args) => run_validate(&args),
         Command::Schema(args) => run_schema(&args),
@@ -213,10 +293,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Gate(args) => gate::run_gate(&args),
         Command::Policy(args) => policy::run_policy(&args),
         Command::Render(args) => render::run_render(&args),
+        Command::Score(args) => score::run_score(&args),
+        Command::Conflicts(args) => conflicts::run_conflicts(&args),
+        Command::Schedule(args) => conflicts::run_schedule(&args),
         Command::Explain(args) => run_explain(&args),
         Command::Init(args) => import::run_init(&args.dir),
         Command::Import(args) => import::run_import(&args),
         Command::Export(args) => import::run_export(&args),
+        Command::Completions(args) => packaging::run_completions(&args),
+        Command::Man(args) => packaging::run_man(&args),
     };
     match result {
         Ok(code) => code,

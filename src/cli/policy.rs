@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use chrono::DateTime;
 
-use super::{ColorChoice, OutputFormat};
+use super::{CaseFormat, ColorChoice};
 use crate::diag::{self, Code, Diagnostic, Location, Part, Span};
+use crate::gate;
 use crate::load::{self, CaseFile, Changes, Loaded, Request};
-use crate::model::{CaseReviews, PolicyTest, Spec};
+use crate::model::{CaseReviews, Kind, PolicyTest, Spec};
+use crate::policy;
 use crate::policy::cases::{self, CaseStatus, CASE_HEAD};
-use crate::policy::{self, GateInput};
 use crate::report::cases::{write_case_reports, CaseReport};
 use crate::report::{Format, Style, Summary};
 use crate::validate;
@@ -50,8 +51,8 @@ pub struct TestArgs {
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
     /// Output format: human or json.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = CaseFormat::Human)]
+    pub format: CaseFormat,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -337,22 +338,28 @@ fn run_test_case(case: &CaseFile, test: &PolicyTest, args: &TestArgs) -> Result<
             return Err(CaseError::Tree(errors, Box::new(loaded)));
         }
     }
-    let compared = super::impact::compare_trees(&base, &head).map_err(|e| {
-        let pointer = if test.head.is_some() { "/head" } else { "" };
-        at(pointer, Code::IoError, format!("cannot read the trees: {e}"))
+    let reviews = policy::combine_reviews(reviews, None).map_err(|e| {
+        at("/reviews", Code::InvalidValue, format!("the reviews are not GitHub reviews: {e}"))
     })?;
-    let base_entities: Vec<&crate::model::Entity> = compared.base.iter().map(AsRef::as_ref).collect();
-    let head_entities: Vec<&crate::model::Entity> = compared.head.iter().map(AsRef::as_ref).collect();
-    Ok(policy::evaluate(&GateInput {
-        base: &base_entities,
-        head: &head_entities,
-        impact: &compared.impact,
-        reviews: &reviews,
-        author: test.author.as_deref(),
-        head_sha: Some(CASE_HEAD),
-        now,
-        unreadable: &compared.head_unreadable,
-    }))
+    // Other pull requests' trees (`against`), confined like every path a case names.
+    let mut against = Vec::new();
+    for (i, other) in test.against.iter().enumerate() {
+        let pointer = format!("/against/{i}");
+        let path = confined(&pointer, other)?;
+        let (loaded, typed) = validate::load(&Request::new(&path, None))
+            .map_err(|e| at(&pointer, Code::IoError, format!("cannot read `{other}`: {e}")))?;
+        let changes =
+            validate::entities(typed).into_iter().filter(|e| e.kind() == Kind::ChangeRequest).collect();
+        let revision = load::Revision { name: other.clone(), commit: git2::Oid::ZERO_SHA1 };
+        against.push(crate::conflicts::Against { revision, loaded, changes });
+    }
+    let trees = gate::Trees { base, head, policy: None };
+    let judged = gate::judge(&trees, &reviews, test.author.as_deref(), Some(CASE_HEAD), now, &against)
+        .map_err(|e| {
+            let pointer = if test.head.is_some() { "/head" } else { "" };
+            at(pointer, Code::IoError, format!("cannot read the trees: {e}"))
+        })?;
+    Ok(judged.verdict)
 }
 
 fn tree_name(which: &str) -> &'static str {

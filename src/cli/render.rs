@@ -122,9 +122,14 @@ where
     let outcome = std::thread::scope(|scope| {
         let writing = scope.spawn(|| {
             let writer = &mut writer;
-            receiver
-                .into_iter()
-                .try_for_each(|page| writer.write(&page.path, &page.bytes).map_err(|e| e.to_string()))
+            crate::progress::start("writing pages", None);
+            let done = receiver.into_iter().try_for_each(|page| {
+                writer.write(&page.path, &page.bytes).map_err(|e| e.to_string())?;
+                crate::progress::step();
+                Ok::<(), String>(())
+            });
+            crate::progress::finish();
+            done
         });
         let rendered = render(&|page| sender.send(page).map_err(|_| "the writer stopped".to_owned()));
         drop(sender);

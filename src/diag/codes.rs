@@ -57,12 +57,15 @@ codes! {
     FileTooLarge "file-too-large" Error "a file is larger than the configured limit";
     InvalidUtf8 "invalid-utf8" Error "a file is not valid UTF-8 text";
     SymlinkOutsideRepository "symlink-outside-repository" Warning "a symbolic link points outside the repository and was not followed";
+    UnprintablePath "unprintable-path" Warning "a file's path holds control characters or bytes that are not UTF-8; it is shown escaped";
     YamlSyntax "yaml-syntax" Error "the YAML cannot be parsed";
     DuplicateKey "duplicate-key" Error "a mapping has the same key twice";
     YamlTooDeep "yaml-too-deep" Error "mappings and sequences are nested deeper than the limit";
     YamlAliasLimit "yaml-alias-limit" Error "aliases expand to more nodes than the limit";
     YamlUnsupported "yaml-unsupported" Error "the YAML uses a feature cairn does not read (complex keys, custom tags)";
     TooManyDocuments "too-many-documents" Error "a file holds more documents than the limit";
+    FileTooComplex "file-too-complex" Error "a file's documents build more nodes than the limit, aliases expanded";
+    InputTooLarge "input-too-large" Error "the files read before this one used the run's budget of bytes or nodes";
     FrontMatterUnterminated "front-matter-unterminated" Error "Markdown front matter has no closing `---`";
     // The envelope
     UnknownApiVersion "unknown-api-version" Error "a document looks like a cairn entity but its apiVersion is not cairn/v1";
@@ -101,6 +104,18 @@ codes! {
     PolicyUnreachableRule "policy-unreachable-rule" Warning "a risk rule comes after a rule that matches every change";
     PolicyNoFallbackRisk "policy-no-fallback-risk" Warning "no risk rule matches every change";
     FormChoiceWithoutOptions "form-choice-without-options" Error "a choice field of a request form has no options";
+    ScorecardInvalidCheck "scorecard-invalid-check" Error "a scorecard check sets none, or more than one, of field, related, link, contact and owner";
+    ScorecardInvalidPath "scorecard-invalid-path" Error "a scorecard field path does not start at metadata or spec, or has an empty segment";
+    ScorecardInvalidPattern "scorecard-invalid-pattern" Error "a scorecard's `matches` pattern is not a regular expression";
+    ScorecardUnknownKind "scorecard-unknown-kind" Error "a scorecard's related check names no kind";
+    ScorecardDuplicateName "scorecard-duplicate-name" Error "two levels or two checks of a scorecard share a name, or a level is called none";
+    ScorecardNotANumber "scorecard-not-a-number" Error "a scorecard compares numbers on a value that is not a number in an entity it grades";
+    // Change conflicts (`cairn conflicts`, not `validate`)
+    AlreadyScheduled "already-scheduled" Error "another active change targets the same entity in an overlapping window";
+    ParentAlreadyScheduled "parent-already-scheduled" Error "another active change targets an entity that depends on this target, in an overlapping window";
+    ChildAlreadyScheduled "child-already-scheduled" Error "another active change targets an entity this target depends on, in an overlapping window";
+    Blackout "blackout" Error "a change's window overlaps a freeze that covers its target or a service the target reaches";
+    OutsideMaintenanceWindow "outside-maintenance-window" Error "a change's window is not inside one occurrence of the maintenance windows of its target or a service it reaches";
     // Hygiene warnings
     KbExpired "kb-expired" Warning "a knowledge article is past its validTo date";
     KbReviewDue "kb-review-due" Warning "a knowledge article is past its reviewBy date";

@@ -152,6 +152,16 @@ impl SeverityMap {
         SeverityMap { levels }
     }
 
+    /// The severity a finding takes under these overrides; `None` when it is turned `off`.
+    pub fn severity_of(&self, diagnostic: &Diagnostic) -> Option<Severity> {
+        match self.levels.get(&diagnostic.code) {
+            Some(Level::Off) => None,
+            Some(Level::Error) => Some(Severity::Error),
+            Some(Level::Warning) => Some(Severity::Warning),
+            None => Some(diagnostic.severity),
+        }
+    }
+
     /// Applies the overrides: changes severities and drops findings turned `off`.
     pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
         if self.levels.is_empty() {

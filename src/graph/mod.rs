@@ -188,6 +188,11 @@ impl<'a> Graph<'a> {
     pub(crate) fn dependents_of(&self, id: usize) -> &[(usize, Relation)] {
         &self.dependents[id]
     }
+
+    /// What node `id` depends on: `(node, relation)` sorted by node.
+    pub(crate) fn dependencies_of(&self, id: usize) -> &[(usize, Relation)] {
+        &self.dependencies[id]
+    }
 }
 
 /// The order of relations between the same two entities in sorted output.
@@ -232,6 +237,7 @@ pub(crate) mod testutil {
             }
             "Window" => Spec::Window(from(spec)),
             "Policy" => Spec::Policy(from(spec)),
+            "Scorecard" => Spec::Scorecard(from(spec)),
             other => panic!("no kind {other}"),
         };
         let metadata: Metadata = from(metadata);

@@ -388,7 +388,7 @@ fn owners(entity: &Entity, graph: &Graph, out: &mut BTreeSet<EntityRef>) {
         Spec::KnowledgeArticle(article) => {
             out.insert(article.spec.owner.target.clone());
         }
-        Spec::Team(_) | Spec::Window(_) | Spec::Policy(_) | Spec::ChangeRequest(_) => {}
+        Spec::Team(_) | Spec::Window(_) | Spec::Policy(_) | Spec::ChangeRequest(_) | Spec::Scorecard(_) => {}
     }
 }
 

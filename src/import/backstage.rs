@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::{finding, normalise_name, Entity, Imported, Kind, Origin, Ownership};
 use crate::diag::{Code, Diagnostic, Location};
 use crate::load::external::{self, Target, MAX_IMPORT_FILE};
-use crate::load::yaml::{self, Limits, ProblemKind};
+use crate::load::yaml::{self, Limits};
 
 /// What a Backstage import owns (see [`Ownership`]); `spec.tier` and everything a person adds
 /// (approvers, maintenance windows, SLAs…) is theirs.
@@ -134,14 +134,7 @@ pub fn collect(sources: &[PathBuf]) -> Result<Collected, String> {
         out.sources.insert(file.to_string(), text.clone());
         let parsed = yaml::parse(&text, &Limits::default());
         for problem in &parsed.problems {
-            let code = match problem.kind {
-                ProblemKind::Syntax => Code::YamlSyntax,
-                ProblemKind::DuplicateKey => Code::DuplicateKey,
-                ProblemKind::TooDeep => Code::YamlTooDeep,
-                ProblemKind::AliasLimit => Code::YamlAliasLimit,
-                ProblemKind::UnsupportedKey | ProblemKind::UnsupportedValue => Code::YamlUnsupported,
-                ProblemKind::TooManyDocuments => Code::TooManyDocuments,
-            };
+            let code = problem.kind.code();
             out.diagnostics.push(Diagnostic::new(
                 code,
                 problem.message.clone(),

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use serde_json::Value;
 
-use super::yaml::{self, ProblemKind};
+use super::yaml;
 use super::{ParsedFile, RawDocument};
 use crate::diag::{Code, Diagnostic, Location, Part, Span};
 use crate::model::{Kind, API_VERSION};
@@ -97,16 +97,10 @@ pub(super) fn parse_documents(
     front: Option<&FrontMatter>,
 ) {
     let parsed = yaml::parse(yaml_text, limits);
+    out.nodes = out.nodes.saturating_add(parsed.nodes);
     let mut broken_docs = Vec::new();
     for problem in parsed.problems {
-        let code = match problem.kind {
-            ProblemKind::Syntax => Code::YamlSyntax,
-            ProblemKind::DuplicateKey => Code::DuplicateKey,
-            ProblemKind::TooDeep => Code::YamlTooDeep,
-            ProblemKind::AliasLimit => Code::YamlAliasLimit,
-            ProblemKind::UnsupportedKey | ProblemKind::UnsupportedValue => Code::YamlUnsupported,
-            ProblemKind::TooManyDocuments => Code::TooManyDocuments,
-        };
+        let code = problem.kind.code();
         let span = problem.span.shifted(line_offset);
         broken_docs.push(span.line);
         let mut d = Diagnostic::new(code, problem.message, Location::at(out.path.clone(), span));
@@ -128,11 +122,11 @@ pub(super) fn parse_documents(
         }
         match classify(&doc.value) {
             Class::Ignored => {}
-            Class::Problem(code, pointer, message, note) => {
+            Class::Problem(code, pointer, part, message, note) => {
                 let mut d = Diagnostic::new(
                     code,
                     message,
-                    Location::pointer(out.path.clone(), doc.index, pointer, Part::Value),
+                    Location::pointer(out.path.clone(), doc.index, pointer, part),
                 );
                 if let Some(note) = note {
                     d = d.with_note(note);
@@ -170,24 +164,100 @@ pub(super) fn parse_documents(
 enum Class {
     Ignored,
     Entity(Kind),
-    Problem(Code, &'static str, String, Option<String>),
+    /// Code, JSON pointer, which part of the node, message, help.
+    Problem(Code, String, Part, String, Option<String>),
 }
 
-/// Whether a YAML document is a cairn entity, someone else's YAML, or a cairn entity gone wrong.
+/// A key spelled like `apiVersion` once case, `_`, `-`, blanks and byte-order marks are set
+/// aside (`apiversion`, `api_version`, `\u{feff}apiVersion`).
+fn is_api_version_key(key: &str) -> bool {
+    let folded: String = key
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | '\u{feff}' | '\u{200b}') && !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded == "apiversion"
+}
+
+/// Whether a value mentions cairn anywhere (a string, or a string inside a list or mapping):
+/// `[cairn/v1]`, `{version: cairn/v1}`. Bounded: values are at most `maxDepth` deep and this
+/// only looks at the top two levels.
+fn mentions_cairn(value: &Value) -> bool {
+    let text = |v: &Value| v.as_str().is_some_and(|s| s.to_lowercase().contains("cairn"));
+    match value {
+        Value::Array(items) => items.iter().any(text),
+        Value::Object(map) => map.iter().any(|(k, v)| k.to_lowercase().contains("cairn") || text(v)),
+        other => text(other),
+    }
+}
+
+/// The cairn kind a document's `kind` names, allowing for case and short names (`service`,
+/// `ci`), when the document is shaped like an entity (`metadata` or `spec` is a mapping).
+fn entity_shaped(map: &serde_json::Map<String, Value>) -> Option<Kind> {
+    let kind = map.get("kind")?.as_str()?;
+    let shaped = ["metadata", "spec"].iter().any(|k| map.get(*k).is_some_and(Value::is_object));
+    shaped.then(|| Kind::from_name(kind).or_else(|| Kind::suggest(kind.trim()))).flatten()
+}
+
+fn escape_pointer(key: &str) -> String {
+    format!("/{}", key.replace('~', "~0").replace('/', "~1"))
+}
+
+/// Whether a YAML document is a cairn entity, someone else's YAML, or a cairn entity gone wrong
+/// (SPEC §1: a document that looks like an entity but is malformed is an error). Near misses
+/// are errors: the key spelled differently (`apiversion`), a value that is not a plain string
+/// (`[cairn/v1]`), a wrong spelling of the version (`Cairn/V1`, ` cairn/v1 `), and a cairn kind
+/// with `metadata` or `spec` but no `apiVersion` at all. Other tools' YAML (Kubernetes manifests,
+/// GitHub workflows, Compose files) names another apiVersion or none and no cairn kind.
 fn classify(value: &Value) -> Class {
     let Some(map) = value.as_object() else { return Class::Ignored };
-    let Some(api) = map.get("apiVersion") else { return Class::Ignored };
+    let help = Some(format!("help: cairn reads `apiVersion: {API_VERSION}`"));
+    let Some(api) = map.get("apiVersion") else {
+        // A near-miss key, if any, decides; else a cairn kind without any apiVersion.
+        if let Some((key, value)) = map.iter().find(|(k, _)| is_api_version_key(k)) {
+            if mentions_cairn(value) || entity_shaped(map).is_some() {
+                return Class::Problem(
+                    Code::UnknownApiVersion,
+                    escape_pointer(key),
+                    Part::Key,
+                    format!("`{}` is not `apiVersion`: the key is spelled differently", key.escape_debug()),
+                    Some(format!("help: write the key as `apiVersion: {API_VERSION}`")),
+                );
+            }
+            return Class::Ignored;
+        }
+        return match entity_shaped(map) {
+            Some(kind) => Class::Problem(
+                Code::MissingField,
+                String::new(),
+                Part::Value,
+                format!("missing required field `apiVersion` in what looks like a cairn {kind}"),
+                help,
+            ),
+            None => Class::Ignored,
+        };
+    };
     let api_text = match api {
         Value::String(s) => s.as_str(),
+        other if mentions_cairn(other) || entity_shaped(map).is_some() => {
+            return Class::Problem(
+                Code::UnknownApiVersion,
+                "/apiVersion".into(),
+                Part::Value,
+                format!("apiVersion must be the string `{API_VERSION}`, not {}", json_type(other)),
+                help,
+            )
+        }
         _ => return Class::Ignored,
     };
     if api_text != API_VERSION {
-        return if api_text.to_ascii_lowercase().contains("cairn") {
+        return if api_text.to_lowercase().contains("cairn") {
             Class::Problem(
                 Code::UnknownApiVersion,
-                "/apiVersion",
-                format!("apiVersion `{api_text}` is not `{API_VERSION}`"),
-                Some(format!("help: cairn reads `apiVersion: {API_VERSION}`")),
+                "/apiVersion".into(),
+                Part::Value,
+                format!("apiVersion `{}` is not `{API_VERSION}`", api_text.escape_debug()),
+                help,
             )
         } else {
             Class::Ignored
@@ -196,7 +266,8 @@ fn classify(value: &Value) -> Class {
     match map.get("kind") {
         None => Class::Problem(
             Code::MissingField,
-            "",
+            String::new(),
+            Part::Value,
             "missing required field `kind`".into(),
             Some(format!("help: add `kind:` with one of: {}", kind_list())),
         ),
@@ -204,9 +275,10 @@ fn classify(value: &Value) -> Class {
             Some(kind) => Class::Entity(kind),
             None => Class::Problem(
                 Code::UnknownKind,
-                "/kind",
+                "/kind".into(),
+                Part::Value,
                 format!("`{k}` is not a kind"),
-                Some(match Kind::suggest(k) {
+                Some(match Kind::suggest(k.trim()) {
                     Some(s) => format!("help: did you mean `{}`?", s.name()),
                     None => format!("help: the kinds are: {}", kind_list()),
                 }),
@@ -214,10 +286,22 @@ fn classify(value: &Value) -> Class {
         },
         Some(_) => Class::Problem(
             Code::InvalidType,
-            "/kind",
+            "/kind".into(),
+            Part::Value,
             "`kind` must be a string".into(),
             Some(format!("help: the kinds are: {}", kind_list())),
         ),
+    }
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
     }
 }
 
@@ -242,6 +326,47 @@ mod tests {
         assert_eq!(front_matter("# no front matter\n").unwrap(), None);
         assert_eq!(front_matter("---\nrule, not front matter\n").unwrap(), None);
         assert!(front_matter("---\napiVersion: cairn/v1\n").is_err());
+    }
+
+    fn class_of(yaml: &str) -> Option<(Code, String)> {
+        let parsed = super::yaml::parse(yaml, &yaml::Limits::default());
+        match classify(&parsed.documents[0].value) {
+            Class::Problem(code, pointer, ..) => Some((code, pointer)),
+            Class::Entity(_) | Class::Ignored => None,
+        }
+    }
+
+    #[test]
+    fn near_misses_are_problems_and_other_yaml_is_not() {
+        let bad = |yaml: &str, code: Code, pointer: &str| {
+            assert_eq!(class_of(yaml), Some((code, pointer.to_owned())), "{yaml}");
+        };
+        bad("apiversion: cairn/v1\nkind: Team\n", Code::UnknownApiVersion, "/apiversion");
+        bad("API-VERSION: cairn/v1\n", Code::UnknownApiVersion, "/API-VERSION");
+        bad(
+            "\"\u{feff}apiVersion\": x\nkind: Team\nmetadata: {name: a}\n",
+            Code::UnknownApiVersion,
+            "/\u{feff}apiVersion",
+        );
+        bad("apiVersion: [cairn/v1]\nkind: Team\n", Code::UnknownApiVersion, "/apiVersion");
+        bad("apiVersion: {v: cairn/v1}\n", Code::UnknownApiVersion, "/apiVersion");
+        bad("apiVersion: 1\nkind: team\nspec: {}\n", Code::UnknownApiVersion, "/apiVersion");
+        bad("apiVersion: Cairn/V1\nkind: Team\n", Code::UnknownApiVersion, "/apiVersion");
+        bad("apiVersion: \" cairn/v1 \"\nkind: Team\n", Code::UnknownApiVersion, "/apiVersion");
+        bad("kind: service\nmetadata: {name: a}\n", Code::MissingField, "");
+        bad("kind: ConfigurationItem\nspec: {class: x}\n", Code::MissingField, "");
+        bad("apiVersion: cairn/v1\nkind: \" Team\"\n", Code::UnknownKind, "/kind");
+        for other in [
+            "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {}\n",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n",
+            "name: ci\non: [push]\njobs: {}\n",
+            "services: {web: {image: nginx}}\n",
+            "kind: Service\n",
+            "apiversion: v1\nkind: Pod\nmetadata: {name: x}\n",
+            "- kind: Team\n  metadata: {name: a}\n",
+        ] {
+            assert_eq!(class_of(other), None, "{other}");
+        }
     }
 
     #[test]

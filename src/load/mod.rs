@@ -6,6 +6,7 @@
 //! ([`Loaded::resolve`]). It does not check documents against schemas or each other: that is
 //! `crate::validate`.
 
+mod against;
 mod cases;
 pub mod confined;
 mod document;
@@ -25,16 +26,29 @@ use serde_json::Value;
 use crate::diag::{Code, Diagnostic, Location};
 use crate::model::{Config, Kind};
 
+pub use against::{expand_revisions, load_differing, Revision};
 pub use cases::{find_policy_tests, read_case_input, read_policy_test, CaseFile, CASE_FILE};
 pub use document::{front_matter, FrontMatter};
 pub use patch::{apply_patch, nul_position, PatchError};
-use source::{Contents, Filter, Source};
+use source::{Candidate, Contents, Filter, Source};
 
 /// The configuration file at the repository root.
 pub const CONFIG_FILE: &str = "cairn.yaml";
 
 /// Default largest file read: 16 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// Default most bytes read in one run: 256 MiB.
+pub const DEFAULT_MAX_TOTAL_SIZE: u64 = 256 * 1024 * 1024;
+
+/// Default most nodes built in one run, aliases expanded.
+pub const DEFAULT_MAX_TOTAL_NODES: u64 = 8_000_000;
+
+/// Files are parsed in groups, in path order, so that the run's node budget is handed out the
+/// same way whatever the thread count: a group holds files up to this many bytes...
+const GROUP_BYTES: u64 = 256 * 1024;
+/// ... or this many files.
+const GROUP_FILES: usize = 256;
 
 /// Why loading could not even start: exit code 2, not findings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,8 +205,10 @@ pub struct ParseCache<T> {
     consume: std::sync::atomic::AtomicBool,
 }
 
-/// A file's content: its blob id, and whether it is read as Markdown.
-type ContentKey = (git2::Oid, bool);
+/// A file's content: its blob id, whether it is read as Markdown, and the bounds it is read
+/// under (`maxFileSize` and the YAML limits): each tree is read under its own `cairn.yaml`, so
+/// the same blob read under other limits is another entry.
+type ContentKey = (git2::Oid, bool, u64, yaml::Limits);
 
 impl<T> Default for ParseCache<T> {
     fn default() -> Self {
@@ -215,6 +231,11 @@ struct Processed<T> {
     outputs: Vec<T>,
     diagnostics: Vec<Diagnostic>,
     text: Option<FileText>,
+    /// Nodes its documents built (charged to the run's budget).
+    nodes: u64,
+    /// Whether the outcome depends on this file alone (not cut short by the run's budget), so
+    /// that another tree may reuse it.
+    shareable: bool,
 }
 
 impl<T: Relocate + Clone> Processed<T> {
@@ -234,7 +255,14 @@ impl<T: Relocate + Clone> Processed<T> {
             outputs.iter_mut().for_each(|o| o.relocate(path));
             diagnostics.iter_mut().for_each(|d| d.relocate(path));
         }
-        Processed { path: path.clone(), outputs, diagnostics, text: self.text.clone() }
+        Processed {
+            path: path.clone(),
+            outputs,
+            diagnostics,
+            text: self.text.clone(),
+            nodes: self.nodes,
+            shareable: self.shareable,
+        }
     }
 }
 
@@ -295,14 +323,15 @@ where
         .unwrap_or_default();
 
     let max_size = config.limits.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let defaults = yaml::Limits::default();
     let limits = yaml::Limits {
-        max_depth: config.limits.max_depth.map_or(yaml::Limits::default().max_depth, |d| d as usize),
-        max_alias_nodes: config
-            .limits
-            .max_alias_nodes
-            .map_or(yaml::Limits::default().max_alias_nodes, |n| n as usize),
-        ..yaml::Limits::default()
+        max_depth: config.limits.max_depth.map_or(defaults.max_depth, |d| d as usize),
+        max_alias_nodes: config.limits.max_alias_nodes.map_or(defaults.max_alias_nodes, |n| n as usize),
+        max_documents: config.limits.max_documents.map_or(defaults.max_documents, |n| n as usize),
+        max_file_nodes: config.limits.max_file_nodes.unwrap_or(defaults.max_file_nodes),
     };
+    let max_total_size = config.limits.max_total_size.unwrap_or(DEFAULT_MAX_TOTAL_SIZE);
+    let max_total_nodes = config.limits.max_total_nodes.unwrap_or(DEFAULT_MAX_TOTAL_NODES);
     // A bad glob is reported by the config check; the walk then falls back to the defaults.
     let filter = Filter::new(&config.include, &config.exclude)
         .or_else(|_| Filter::new(&[], &[]))
@@ -319,10 +348,49 @@ where
             Location::file(link.path),
         ));
     }
+    for c in candidates.iter().filter(|c| c.escaped) {
+        loaded.diagnostics.push(
+            Diagnostic::new(
+                Code::UnprintablePath,
+                "the file's path holds control characters or bytes that are not UTF-8; it is shown \
+                 escaped, and read by its exact name",
+                Location::file(c.path.clone()),
+            )
+            .with_note("help: rename the file with printable UTF-8 characters"),
+        );
+    }
+    loaded.file_count = candidates.len();
+    crate::progress::start("reading", Some(candidates.len()));
+
+    // The run's byte budget, in path order: files past it are not read at all. Files over
+    // `maxFileSize` are not read either, so they do not count.
+    let mut total: u64 = 0;
+    let readable = candidates
+        .iter()
+        .position(|c| {
+            total = total.saturating_add(if c.size > max_size { 0 } else { c.size });
+            total > max_total_size
+        })
+        .unwrap_or(candidates.len());
+    for c in &candidates[readable..] {
+        loaded.diagnostics.push(
+            Diagnostic::new(
+                Code::InputTooLarge,
+                format!(
+                    "not read: the files before this one (in path order) hold more than {max_total_size} \
+                     bytes in all (limits.maxTotalSize)"
+                ),
+                Location::file(c.path.clone()),
+            )
+            .with_note("help: leave generated or vendored files out with `exclude` in cairn.yaml"),
+        );
+    }
+    candidates.truncate(readable);
+
     // Files on disk are read by the worker that parses them, so reading and parsing overlap;
-    // git blobs are inflated here first (a repository handle is not shared across threads).
-    // A blob whose parse is already cached (the other tree of a comparison has it) is not even
-    // inflated, unless this tree holds it twice.
+    // git blobs are inflated here first, a group at a time (a repository handle is not shared
+    // across threads). A blob whose parse is already cached (the other tree of a comparison has
+    // it) is not even inflated, unless this tree holds it twice.
     let cached: HashSet<ContentKey> = match cache {
         Some(cache) if !source.is_dir() => {
             let known: HashSet<ContentKey> =
@@ -330,81 +398,129 @@ where
             let mut seen: HashMap<ContentKey, usize> = HashMap::new();
             for c in &candidates {
                 if let Some(id) = c.blob() {
-                    *seen.entry((id, c.path.ends_with(".md"))).or_default() += 1;
+                    *seen.entry((id, c.path.ends_with(".md"), max_size, limits)).or_default() += 1;
                 }
             }
             seen.into_iter().filter(|(k, n)| *n == 1 && known.contains(k)).map(|(k, _)| k).collect()
         }
         _ => HashSet::new(),
     };
-    let contents: Vec<Option<Contents>> = match source.is_dir() {
-        true => candidates.iter().map(|_| None).collect(),
-        false => candidates
-            .iter()
-            .map(|c| match c.blob() {
-                Some(id) if cached.contains(&(id, c.path.ends_with(".md"))) => Some(Contents::Cached),
-                _ => Some(source.read_one(c, max_size)),
-            })
-            .collect(),
-    };
-    loaded.file_count = candidates.len();
 
-    let run = |path: &Arc<str>, contents: Contents| -> Processed<T> {
-        let (file, text) = parse_file(path, contents, max_size, &limits);
+    let run = |path: &Arc<str>, contents: Contents, allowance: u64| -> Processed<T> {
+        let file_limits = yaml::Limits { max_file_nodes: allowance.min(limits.max_file_nodes), ..limits };
+        let (mut file, text) = parse_file(path, contents, max_size, &file_limits);
+        // Stopped by its share of the run's budget, not by its own bound: say so.
+        let by_run = allowance < limits.max_file_nodes;
+        let mut limited = false;
+        for d in file.diagnostics.iter_mut().filter(|d| d.code == Code::FileTooComplex) {
+            limited = true;
+            if by_run {
+                d.code = Code::InputTooLarge;
+                d.message = format!(
+                    "reading stopped here: the files of this tree build more than {max_total_nodes} nodes \
+                     in all, aliases expanded (limits.maxTotalNodes)"
+                );
+            }
+        }
         // Not collected in place: that would keep the documents' larger, half-empty allocation
         // for as long as the parse cache holds the outputs.
         let mut outputs = Vec::with_capacity(file.documents.len());
         outputs.extend(file.documents.into_iter().map(process));
-        Processed { path: file.path, outputs, diagnostics: file.diagnostics, text }
+        let (nodes, shareable) = (file.nodes, !(limited && by_run));
+        Processed { path: file.path, outputs, diagnostics: file.diagnostics, text, nodes, shareable }
     };
-    let parsed: Vec<(Processed<T>, Option<git2::Oid>)> = candidates
-        .par_iter()
-        .zip(contents.into_par_iter())
-        .map(|(candidate, contents)| {
-            let contents = contents.unwrap_or_else(|| candidate.read_from_disk(max_size));
-            let Some(cache) = cache else { return (run(&candidate.path, contents), None) };
-            let id = candidate.blob().or_else(|| match &contents {
-                Contents::Bytes(bytes) => git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok(),
-                _ => None,
-            });
-            let Some(id) = id else { return (run(&candidate.path, contents), None) };
-            let key = (id, candidate.path.ends_with(".md"));
-            let consume = cache.consume.load(std::sync::atomic::Ordering::Relaxed);
-            let hit = cache.files.lock().ok().and_then(|mut map| match consume {
-                true => map.remove(&key),
-                false => map.get(&key).cloned(),
-            });
-            // Taken out of the cache, an entry nobody else holds is moved, not copied.
-            let hit = match hit.map(Arc::try_unwrap) {
-                Some(Ok(taken)) => return (taken.moved_into(&candidate.path), Some(id)),
-                Some(Err(shared)) => Some(shared),
-                None => None,
-            };
-            let entry = match hit {
-                Some(entry) => entry,
-                None if consume => return (run(&candidate.path, contents), Some(id)),
-                None => {
-                    let entry = Arc::new(run(&candidate.path, contents));
+    let one = |candidate: &Candidate, contents: Option<Contents>, allowance: u64| {
+        let contents = contents.unwrap_or_else(|| candidate.read_from_disk(max_size));
+        let Some(cache) = cache else { return (run(&candidate.path, contents, allowance), None) };
+        let id = candidate.blob().or_else(|| match &contents {
+            Contents::Bytes(bytes) => git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok(),
+            _ => None,
+        });
+        let Some(id) = id else { return (run(&candidate.path, contents, allowance), None) };
+        let key = (id, candidate.path.ends_with(".md"), max_size, limits);
+        let consume = cache.consume.load(std::sync::atomic::Ordering::Relaxed);
+        let hit = cache.files.lock().ok().and_then(|mut map| match consume {
+            true => map.remove(&key),
+            false => map.get(&key).cloned(),
+        });
+        // Taken out of the cache, an entry nobody else holds is moved, not copied.
+        let hit = match hit.map(Arc::try_unwrap) {
+            Some(Ok(taken)) => return (taken.moved_into(&candidate.path), Some(id)),
+            Some(Err(shared)) => Some(shared),
+            None => None,
+        };
+        let entry = match hit {
+            Some(entry) => entry,
+            None if consume => return (run(&candidate.path, contents, allowance), Some(id)),
+            None => {
+                let entry = Arc::new(run(&candidate.path, contents, allowance));
+                // What the run's budget cut short depends on the other files of this tree.
+                if entry.shareable {
                     if let Ok(mut map) = cache.files.lock() {
                         map.insert(key, entry.clone());
                     }
-                    entry
                 }
-            };
-            (entry.moved_to(&candidate.path), Some(id))
-        })
-        .collect();
+                entry
+            }
+        };
+        (entry.moved_to(&candidate.path), Some(id))
+    };
+
+    // The run's node budget, handed out group by group in path order: each file of a group may
+    // build half the remaining budget shared by size plus half shared by count, so a group
+    // never builds more than what remains, and every file of a group gets its share whatever
+    // the thread count (the outcome never depends on which file a thread finished first).
     let mut outputs = Vec::new();
-    for (file, id) in parsed {
-        if let Some(id) = id {
-            loaded.blobs.insert(file.path.clone(), id);
+    let mut spent: u64 = 0;
+    let mut start = 0;
+    while start < candidates.len() {
+        let mut end = start;
+        let mut group_bytes: u64 = 0;
+        while end < candidates.len() && end - start < GROUP_FILES && group_bytes < GROUP_BYTES {
+            group_bytes += candidates[end].size.min(max_size) + 1;
+            end += 1;
         }
-        if let Some(text) = file.text {
-            loaded.files.insert(file.path.clone(), text);
+        let group = &candidates[start..end];
+        let remaining = max_total_nodes.saturating_sub(spent);
+        let count = group.len() as u64;
+        let allowance = |c: &Candidate| -> u64 {
+            let by_size = (remaining / 2) as u128 * (c.size.min(max_size) + 1) as u128 / group_bytes as u128;
+            (by_size as u64).saturating_add(remaining / 2 / count)
+        };
+        let contents: Vec<Option<Contents>> = match source.is_dir() {
+            true => group.iter().map(|_| None).collect(),
+            false => group
+                .iter()
+                .map(|c| match c.blob() {
+                    Some(id) if cached.contains(&(id, c.path.ends_with(".md"), max_size, limits)) => {
+                        Some(Contents::Cached)
+                    }
+                    _ => Some(source.read_one(c, max_size)),
+                })
+                .collect(),
+        };
+        let parsed: Vec<(Processed<T>, Option<git2::Oid>)> = group
+            .par_iter()
+            .zip(contents.into_par_iter())
+            .map(|(candidate, contents)| {
+                crate::progress::step();
+                one(candidate, contents, allowance(candidate))
+            })
+            .collect();
+        for (file, id) in parsed {
+            spent = spent.saturating_add(file.nodes);
+            if let Some(id) = id {
+                loaded.blobs.insert(file.path.clone(), id);
+            }
+            if let Some(text) = file.text {
+                loaded.files.insert(file.path.clone(), text);
+            }
+            loaded.diagnostics.extend(file.diagnostics);
+            outputs.extend(file.outputs);
         }
-        loaded.diagnostics.extend(file.diagnostics);
-        outputs.extend(file.outputs);
+        start = end;
     }
+    crate::progress::finish();
     loaded.config = config;
     Ok((loaded, outputs))
 }
@@ -461,6 +577,8 @@ impl Loaded {
 /// One file, parsed: its cairn documents and its problems.
 struct ParsedFile {
     path: Arc<str>,
+    /// Nodes its YAML built, aliases expanded.
+    nodes: u64,
     documents: Vec<RawDocument>,
     /// Every YAML document's value with its index (for the config file).
     values: Vec<(u32, Value)>,
@@ -473,8 +591,13 @@ fn parse_file(
     max_size: u64,
     limits: &yaml::Limits,
 ) -> (ParsedFile, Option<FileText>) {
-    let mut out =
-        ParsedFile { path: path.clone(), documents: Vec::new(), values: Vec::new(), diagnostics: Vec::new() };
+    let mut out = ParsedFile {
+        path: path.clone(),
+        nodes: 0,
+        documents: Vec::new(),
+        values: Vec::new(),
+        diagnostics: Vec::new(),
+    };
     let bytes = match contents {
         Contents::Bytes(bytes) => bytes,
         Contents::TooLarge => {
@@ -570,4 +693,21 @@ pub fn commit_id(path: &Path, rev: &str) -> Result<String, LoadError> {
     let repo = git2::Repository::discover(path)
         .map_err(|e| LoadError::NotARepository(path.display().to_string(), e.message().to_owned()))?;
     source::resolve_commit(&repo, rev).map(|id| id.to_string())
+}
+
+/// The full commit id of the best common ancestor of commits `a` and `b` (`git merge-base a
+/// b`): where a pull request's own changes start. Each is read as one revision (no `A...B`).
+pub fn merge_base(path: &Path, a: &str, b: &str) -> Result<String, LoadError> {
+    let repo = git2::Repository::discover(path)
+        .map_err(|e| LoadError::NotARepository(path.display().to_string(), e.message().to_owned()))?;
+    let commit = |rev: &str| {
+        repo.revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id())
+            .map_err(|e| LoadError::Revision(rev.to_owned(), e.message().to_owned()))
+    };
+    let (ca, cb) = (commit(a)?, commit(b)?);
+    repo.merge_base(ca, cb)
+        .map(|id| id.to_string())
+        .map_err(|e| LoadError::Revision(format!("{a}...{b}"), e.message().to_owned()))
 }

@@ -5,15 +5,19 @@
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use git2::{ObjectType, Oid, Repository};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::LoadError;
 
 /// A file to read, named by its display path.
 pub(crate) struct Candidate {
-    /// Path shown to users: the root as given, then the path inside it, `/`-separated.
+    /// Path shown to users: the root as given, then the path inside it, `/`-separated, with
+    /// control characters and bytes that are not UTF-8 escaped (see [`shown_name`]).
     pub path: Arc<str>,
+    /// Whether the path had to be escaped to be shown: reported, since it is not the file's
+    /// exact name.
+    pub escaped: bool,
     pub size: u64,
     location: Place,
 }
@@ -193,30 +197,14 @@ impl Source {
                         })
                     });
                 let (mut walked_files, mut walked_links) = found.into_inner().unwrap_or_default();
+                tracked_but_ignored(root, prefix, filter, &mut walked_files, &mut walked_links);
                 files.append(&mut walked_files);
                 links.append(&mut walked_links);
             }
             Source::Revision { repo, tree, prefix, .. } => {
-                let tree = repo.find_tree(*tree).map_err(|e| LoadError::Git(e.message().to_owned()))?;
-                let mut blobs = Vec::new();
-                tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
-                    if entry.kind() == Some(ObjectType::Tree) {
-                        return if entry.name_bytes() == b".git" {
-                            TreeWalkResult::Skip
-                        } else {
-                            TreeWalkResult::Ok
-                        };
-                    }
-                    if entry.kind() != Some(ObjectType::Blob) {
-                        return TreeWalkResult::Ok; // submodules
-                    }
-                    if let Ok(name) = entry.name() {
-                        blobs.push((format!("{dir}{name}"), entry.id(), entry.filemode()));
-                    }
-                    TreeWalkResult::Ok
-                })
-                .map_err(|e| LoadError::Git(e.message().to_owned()))?;
+                let blobs = tree_blobs(repo, *tree)?;
                 for (relative, id, mode) in blobs {
+                    let (relative, escaped) = shown_name(&relative);
                     if !filter.wants(&relative) {
                         continue;
                     }
@@ -232,7 +220,7 @@ impl Source {
                         continue;
                     }
                     let size = blob_size(repo, id);
-                    files.push(Candidate { path: shown, size, location: Place::Blob(id) });
+                    files.push(Candidate { path: shown, escaped, size, location: Place::Blob(id) });
                 }
             }
         }
@@ -270,6 +258,7 @@ pub(crate) fn overlay(
         if filter.wants(relative) {
             files.push(Candidate {
                 path: format!("{prefix}{relative}").into(),
+                escaped: false,
                 size: bytes.len() as u64,
                 location: Place::Memory(bytes.clone()),
             });
@@ -285,7 +274,7 @@ fn walked(
     filter: &Filter,
     entry: ignore::DirEntry,
 ) -> Option<Result<Candidate, EscapingLink>> {
-    let relative = slash_path(entry.path().strip_prefix(root).ok()?)?;
+    let (relative, escaped) = shown_name(&path_bytes(entry.path().strip_prefix(root).ok()?));
     if relative.is_empty() || !filter.wants(&relative) {
         return None;
     }
@@ -298,7 +287,155 @@ fn walked(
         return None;
     }
     let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-    Some(Ok(Candidate { path: shown, size, location: Place::Disk(entry.into_path()) }))
+    Some(Ok(Candidate { path: shown, escaped, size, location: Place::Disk(entry.into_path()) }))
+}
+
+/// Adds the files git tracks under `root` that the walk left out because an ignore rule
+/// matches them: in a git work tree, `.gitignore` and `info/exclude` only decide about
+/// untracked files, as they do for git itself. A tracked path is read only when every part of
+/// it on disk is a real directory and the file a regular file (no link is followed); an index
+/// entry that is not a plain relative path is not used.
+fn tracked_but_ignored(
+    root: &Path,
+    prefix: &str,
+    filter: &Filter,
+    files: &mut Vec<Candidate>,
+    links: &mut Vec<EscapingLink>,
+) {
+    let Ok(repo) = Repository::discover(root) else { return };
+    let Ok(inside) = relative_to_workdir(&repo, root) else { return };
+    let Ok(index) = repo.index() else { return };
+    let mut inside = path_bytes(&inside);
+    if !inside.is_empty() {
+        inside.push(b'/');
+    }
+    let known: std::collections::HashSet<Arc<str>> =
+        files.iter().map(|f| f.path.clone()).chain(links.iter().map(|l| l.path.clone())).collect();
+    for entry in index.iter() {
+        // Regular files and links only (not submodules), from stage 0 or a conflict's stages.
+        let mode = entry.mode & 0o170000;
+        if mode != 0o100000 && mode != 0o120000 {
+            continue;
+        }
+        let Some(relative) = entry.path.strip_prefix(inside.as_slice()) else { continue };
+        let parts: Vec<&[u8]> = relative.split(|&b| b == b'/').collect();
+        let plain =
+            parts.iter().all(|p| !matches!(*p, b"" | b"." | b"..") && !p.eq_ignore_ascii_case(b".git"));
+        if !plain {
+            continue;
+        }
+        let (shown_relative, escaped) = shown_name(relative);
+        if !filter.wants(&shown_relative) {
+            continue;
+        }
+        let shown: Arc<str> = format!("{prefix}{shown_relative}").into();
+        if known.contains(&shown) {
+            continue;
+        }
+        let mut path = root.to_path_buf();
+        let mut through_link = false;
+        for (i, part) in parts.iter().enumerate() {
+            path.push(os_str(part));
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                through_link = true; // deleted on disk: nothing to read
+                break;
+            };
+            if meta.file_type().is_symlink() && i + 1 < parts.len() {
+                through_link = true;
+                break;
+            }
+        }
+        if through_link {
+            continue;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+        if meta.file_type().is_symlink() {
+            if let Some(target) = escaping_disk_link(root, &path) {
+                links.push(EscapingLink { path: shown, target });
+            }
+            continue;
+        }
+        if meta.is_file() {
+            files.push(Candidate { path: shown, escaped, size: meta.len(), location: Place::Disk(path) });
+        }
+    }
+}
+
+/// Every blob of a git tree with its path (exact bytes, `/`-separated), id and mode; `.git`
+/// directories are skipped. Iterative, and by bytes: libgit2's own walk gives up on a folder
+/// name that is not UTF-8.
+fn tree_blobs(repo: &Repository, tree: Oid) -> Result<Vec<(Vec<u8>, Oid, i32)>, LoadError> {
+    let git = |e: git2::Error| LoadError::Git(e.message().to_owned());
+    let mut blobs = Vec::new();
+    let mut pending: Vec<(Vec<u8>, Oid)> = vec![(Vec::new(), tree)];
+    while let Some((dir, id)) = pending.pop() {
+        let tree = repo.find_tree(id).map_err(git)?;
+        for entry in tree.iter() {
+            let mut path = dir.clone();
+            path.extend_from_slice(entry.name_bytes());
+            match entry.kind() {
+                Some(ObjectType::Tree) if entry.name_bytes() != b".git" => {
+                    path.push(b'/');
+                    pending.push((path, entry.id()));
+                }
+                Some(ObjectType::Blob) => blobs.push((path, entry.id(), entry.filemode())),
+                _ => {} // `.git` folders, submodules
+            }
+        }
+    }
+    Ok(blobs)
+}
+
+/// A path's bytes as the operating system holds them.
+fn path_bytes(path: &Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, c) in path.components().enumerate() {
+        if i > 0 {
+            out.push(b'/');
+        }
+        out.extend_from_slice(c.as_os_str().as_encoded_bytes());
+    }
+    out
+}
+
+#[cfg(unix)]
+fn os_str(bytes: &[u8]) -> &std::ffi::OsStr {
+    std::os::unix::ffi::OsStrExt::from_bytes(bytes)
+}
+
+#[cfg(not(unix))]
+fn os_str(bytes: &[u8]) -> &std::ffi::OsStr {
+    std::ffi::OsStr::new(std::str::from_utf8(bytes).unwrap_or("\u{fffd}"))
+}
+
+/// A file name as shown in every report: the name itself when it is printable UTF-8, else with
+/// each control character (a newline would split a report's lines), each bidirectional
+/// formatting character (it would reorder what a reader sees) and each byte that is not UTF-8
+/// escaped (`\n`, `\u{202e}`, `\xe9`). The second value says whether anything was escaped.
+/// The file is still read by its exact name.
+pub(crate) fn shown_name(bytes: &[u8]) -> (String, bool) {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len());
+    let mut escaped = false;
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c.is_control() {
+                out.extend(c.escape_debug());
+                escaped = true;
+            } else if matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+                escaped = true;
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
+            escaped = true;
+        }
+    }
+    (out, escaped)
 }
 
 /// Include and exclude globs from `cairn.yaml`, over paths relative to the root.
@@ -326,7 +463,7 @@ impl Filter {
         Ok(Filter { include, exclude: build(exclude, false)? })
     }
 
-    fn wants(&self, relative: &str) -> bool {
+    pub(crate) fn wants(&self, relative: &str) -> bool {
         let readable = [".yaml", ".yml", ".md"].iter().any(|ext| relative.ends_with(ext));
         readable
             && relative != super::CONFIG_FILE
@@ -486,6 +623,15 @@ mod tests {
         assert!(!link_escapes("d/a.yaml", "../x.yaml"));
         assert!(link_escapes("a.yaml", "/etc/passwd"));
         assert!(!link_escapes("a.yaml", "b/../c.yaml"));
+    }
+
+    #[test]
+    fn names_are_shown_printable() {
+        assert_eq!(shown_name(b"services/checkout.yaml"), ("services/checkout.yaml".into(), false));
+        assert_eq!(shown_name("caf\u{e9}/t.yaml".as_bytes()), ("caf\u{e9}/t.yaml".into(), false));
+        assert_eq!(shown_name(b"caf\xe9/t.yaml"), ("caf\\xe9/t.yaml".into(), true));
+        assert_eq!(shown_name(b"a\nb\r\t\x1b.yaml"), ("a\\nb\\r\\t\\u{1b}.yaml".into(), true));
+        assert_eq!(shown_name("x\u{202e}lmth.yaml".as_bytes()), ("x\\u{202e}lmth.yaml".into(), true));
     }
 
     #[test]

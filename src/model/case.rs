@@ -33,6 +33,11 @@ pub struct PolicyTest {
     /// `patch` or `files`.
     #[serde(default)]
     pub head: Option<String>,
+    /// Trees of other revisions (open pull requests): directories relative to the case file,
+    /// whose active change requests the gate's `conflicts` rule compares with, as `cairn gate
+    /// --against` does. Each is named as written.
+    #[serde(default)]
+    pub against: Vec<String>,
     /// The pull request's reviews in the GitHub REST "list reviews" format, inline or as a JSON
     /// file relative to the case file. The case's head commit is called `head`: a review whose
     /// `commit_id` is anything else approves an older commit.

@@ -1,4 +1,4 @@
-//! The nine kinds of entity and their short names.
+//! The ten kinds of entity and their short names.
 
 use std::fmt;
 
@@ -16,10 +16,11 @@ pub enum Kind {
     KnowledgeArticle,
     Window,
     Policy,
+    Scorecard,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Team,
         Kind::Service,
         Kind::ConfigurationItem,
@@ -29,6 +30,7 @@ impl Kind {
         Kind::KnowledgeArticle,
         Kind::Window,
         Kind::Policy,
+        Kind::Scorecard,
     ];
 
     /// The name written in `kind:`.
@@ -43,6 +45,7 @@ impl Kind {
             Kind::KnowledgeArticle => "KnowledgeArticle",
             Kind::Window => "Window",
             Kind::Policy => "Policy",
+            Kind::Scorecard => "Scorecard",
         }
     }
 
@@ -58,6 +61,7 @@ impl Kind {
             Kind::KnowledgeArticle => "kb",
             Kind::Window => "window",
             Kind::Policy => "policy",
+            Kind::Scorecard => "scorecard",
         }
     }
 

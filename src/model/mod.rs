@@ -13,6 +13,7 @@ mod kind;
 mod org;
 mod policy;
 mod refs;
+mod scorecard;
 
 use std::sync::Arc;
 
@@ -26,6 +27,7 @@ pub use kind::Kind;
 pub use org::*;
 pub use policy::*;
 pub use refs::*;
+pub use scorecard::*;
 
 /// The only `apiVersion` cairn reads.
 pub const API_VERSION: &str = "cairn/v1";
@@ -86,6 +88,7 @@ pub enum Spec {
     KnowledgeArticle(Article),
     Window(WindowSpec),
     Policy(PolicySpec),
+    Scorecard(ScorecardSpec),
 }
 
 impl Spec {
@@ -100,6 +103,7 @@ impl Spec {
             Spec::KnowledgeArticle(_) => Kind::KnowledgeArticle,
             Spec::Window(_) => Kind::Window,
             Spec::Policy(_) => Kind::Policy,
+            Spec::Scorecard(_) => Kind::Scorecard,
         }
     }
 }

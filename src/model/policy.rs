@@ -39,6 +39,14 @@ pub struct PolicySpec {
     /// Whether an approval of an older head commit stops counting. Default: `true`.
     #[serde(default = "yes")]
     pub invalidate_stale_approvals: bool,
+    /// What the gate does when the diff lowers an entity's scorecard level. Default:
+    /// `{regression: warn}`.
+    #[serde(default)]
+    pub scorecards: super::scorecard::ScorecardGate,
+    /// What the gate does when a change request in the diff conflicts with another active
+    /// change, a freeze or a maintenance window (`cairn conflicts`). Default: `warn`.
+    #[serde(default)]
+    pub conflicts: ConflictsMode,
 }
 
 fn yes() -> bool {
@@ -61,6 +69,19 @@ pub enum WindowsMode {
     #[default]
     Enforce,
     Ignore,
+}
+
+/// What the gate's `conflicts` rule does with the conflicts it finds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConflictsMode {
+    /// The rule fails: the pull request is blocked.
+    Block,
+    /// The rule passes and its reason lists the conflicts.
+    #[default]
+    Warn,
+    /// The rule is skipped.
+    Off,
 }
 
 /// One risk rule: when `if` holds (or is absent), the computed risk is `then`.
@@ -255,4 +276,24 @@ pub struct Limits {
     /// Most nodes that aliases may expand to in one document. Default: 10000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_alias_nodes: Option<u32>,
+    /// Most YAML documents in one file. Default: 100000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_documents: Option<u32>,
+    /// Most nodes (mapping, sequence and scalar values; a long scalar counts one more per 64
+    /// bytes) that the documents of one file may build together, aliases expanded. Default:
+    /// 2000000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_file_nodes: Option<u64>,
+    /// Most bytes read in one run (all files of a tree together); the files after, in path
+    /// order, are not read. Default: 268435456 (256 MiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_total_size: Option<u64>,
+    /// Most nodes that all files of a tree may build together, aliases expanded; handed out to
+    /// files in path order. Default: 8000000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_total_nodes: Option<u64>,
 }

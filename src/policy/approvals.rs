@@ -14,8 +14,9 @@
 //! in. A rule that applies fails when the author is unknown and self-approval is not allowed: it
 //! cannot be ruled out.
 //!
-//! `policy-owners`: a diff that adds, modifies or removes a Policy, Team or Window needs one
-//! approval from a member of each `policy.owners` team; with no owners it fails closed.
+//! `policy-owners`: a diff that adds, modifies or removes a Policy, Team or Window, or changes
+//! `cairn.yaml`, needs one approval from a member of each `policy.owners` team; with no owners
+//! it fails closed.
 //!
 //! Reviews that count towards nothing are listed with why (see [`super::reviews`]); an approval
 //! that could count but is from no member of a team an applying rule needed is "not a member of
@@ -198,10 +199,16 @@ fn policy_owners(cx: &Context, sifted: &Sifted, author: Option<&str>, tally: &mu
         .map(|c| &c.reference)
         .filter(|r| matches!(r.kind, Kind::Policy | Kind::Team | Kind::Window))
         .collect();
-    if governed.is_empty() {
-        return RuleResult::skipped(NAME, "no policy, team or window changed");
+    if governed.is_empty() && !cx.input.config_changed {
+        return RuleResult::skipped(NAME, "no policy, team, window or cairn.yaml changed");
     }
-    let shown = shorten(&governed);
+    // `cairn.yaml` says where the policy lives, which files are read and how severe findings
+    // are: changing it is changing the rules.
+    let shown = match (governed.is_empty(), cx.input.config_changed) {
+        (true, _) => "cairn.yaml".to_owned(),
+        (false, true) => format!("{} and cairn.yaml", shorten(&governed)),
+        (false, false) => shorten(&governed),
+    };
     if cx.policy.owners.is_empty() {
         return RuleResult::fail(
             NAME,

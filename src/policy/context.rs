@@ -100,7 +100,10 @@ pub(super) struct Context<'a> {
     pub policy: &'a PolicySpec,
     pub base: Index<'a>,
     pub head: Index<'a>,
-    /// Change requests in the diff that are not cancelled at head, by reference.
+    /// Change requests in the diff that are not cancelled at head, by reference. This is the
+    /// one place a request's state matters to the gate: every rule holds these to their type's
+    /// rules whatever state they claim (a request added already `closed` still needs its window,
+    /// coverage and approvals); a cancelled one authorises nothing, so it is left out.
     pub requests: Vec<Request<'a>>,
     /// Services changed or reached, sorted.
     pub services: Vec<EntityRef>,

@@ -1,9 +1,10 @@
 //! The change gate: whether a pull request may merge under the change policy (SPEC §5, §7).
 //!
 //! Pure: [`evaluate`] reads the base and head entities, the impact between them (from
-//! [`crate::impact::diff`] and [`crate::impact::analyse`]), the forge's reviews and the merge
-//! time, and returns a [`Verdict`] with one [`RuleResult`] per rule. Loading trees, reading the
-//! `--reviews` and `--event` files and printing are the CLI's job.
+//! [`crate::impact::diff`] and [`crate::impact::analyse`]), the forge's reviews, the merge time
+//! and both trees' validation errors, and returns a [`Verdict`] with one [`RuleResult`] per rule.
+//! Choosing and loading the revisions is [`crate::gate`]'s job; reading the `--reviews` and
+//! `--event` files and printing, the CLI's.
 //!
 //! # What is read from where
 //!
@@ -15,15 +16,23 @@
 //! entity when either version is in its scope. Change requests are read at head.
 //!
 //! "Change requests in the diff" are the ChangeRequest entities added or modified between base
-//! and head. A request cancelled at head authorises nothing: it is left out of coverage, risk,
-//! windows and approvals (the `lifecycle` rule still checks it). "Impacted services" are the
-//! services the diff changes (added, modified, removed) or reaches.
+//! and head. Such a request is held to the rules of its type whatever state it claims: a request
+//! added already `closed` still needs its window, coverage and approvals (SPEC §5), so no rule
+//! looks at a request's state except to leave out one cancelled at head, which authorises
+//! nothing: it covers nothing, so the diff's changes need another request (the `lifecycle` rule
+//! still checks it). Which requests the rules see is decided in one place, `context`.
+//! "Impacted services" are the services the diff changes (added, modified, removed) or reaches.
 //!
 //! # The rules, in the order they are reported
 //!
 //! - `policy` — only when the base has no policy (or more than one): the gate fails closed.
 //! - `readable` — every cairn document at head parses and fits its schema: a document the gate
 //!   cannot read is a change it cannot see, so it fails closed (`cairn validate` says why).
+//! - `valid` — the head brings no validation error (any code at severity error under the base's
+//!   or the head's `cairn.yaml`, cross-file rules included) that the base does not have, so the
+//!   target branch keeps passing `cairn validate`. Errors are matched by code, entity (or file and
+//!   document) and JSON pointer, not by line; the reason names the first new ones with their
+//!   `file:line:column` and the count.
 //! - `coverage` — with `coverage: required`, every Service and ConfigurationItem the diff adds,
 //!   modifies or removes is a target of a change request in the diff; `missing` lists the others.
 //!   Skipped when optional.
@@ -49,18 +58,27 @@
 //!   request's window in a freeze with `allowEmergency: true`, and the merge time in such a
 //!   freeze when every request in the diff is an emergency (a diff without requests is never
 //!   exempt). An unreadable freeze schedule fails closed.
-//! - `change-windows` — every normal or standard request has a window (a closed one may lack
-//!   it) inside one occurrence of one of the maintenance windows of each service that lists
+//! - `change-windows` — every normal or standard request has a window (whatever its state)
+//!   inside one occurrence of one of the maintenance windows of each service that lists
 //!   some, among its target services and the diff's changed and reached services. Emergencies
 //!   need no window and are not held to maintenance windows. A maintenance window's own `scope`
 //!   is not consulted: a service opts in by listing it.
+//! - `conflicts` — the requests in the diff against each other, the base's active changes and
+//!   those of `--against` revisions, the freezes and the maintenance windows, as `cairn
+//!   conflicts` finds them (`crate::conflicts`). `conflicts: block` fails on any; `warn` (the
+//!   default) passes and lists them in the reason and `warnings`; `off` skips. Informational
+//!   unless `block`.
 //! - one rule per `policy.approvals` entry, under its own name. Its `if` holds when the risk of
 //!   the requests needing approval (all but pre-approved standard ones; the diff's risk with no
 //!   request) is listed and one of them has a listed type. All requests pre-approved: skipped.
 //!   `team: X` needs `count` approvals from X; `ownersOf: impacted` needs `count` from each team
 //!   that owns, or is among the `approvers` of, a changed or reached service; both: all of it.
-//! - `policy-owners` — a diff that adds, modifies or removes a Policy, Team or Window needs one
+//! - `policy-owners` — a diff that adds, modifies or removes a Policy, Team or Window, or changes
+//!   `cairn.yaml` (where the policy lives, which files are read, severities), needs one
 //!   approval from a member of each `policy.owners` team; no owners: fails closed.
+//! - `scorecards` — only when the base has a scorecard: entities whose level under a base
+//!   scorecard the diff lowers, with the checks that now fail (`scorecards.regression`: `block`
+//!   fails, `warn` passes and lists them, `off` skips). Informational unless `block`.
 //! - `no-rule-applied` — only when none of the rules that govern a diff applied (coverage
 //!   optional, windows ignored, no approval rule's condition held, no governance change and no
 //!   pre-approved standard change): nothing authorised the diff, so the gate fails closed, as
@@ -71,9 +89,13 @@
 //!
 //! # Which reviews count
 //!
-//! Logins compare case-insensitively. A reviewer's latest review is the last by `submitted_at`,
-//! then `id`, among their APPROVED, CHANGES_REQUESTED and DISMISSED reviews (a later COMMENTED or
-//! PENDING review does not supersede an approval, as on GitHub). It counts when it is APPROVED,
+//! Logins compare case-insensitively. Records of one review (same id, from `--reviews` and the
+//! event, or repeated in a list) are reduced to the newest — further along PENDING → submitted →
+//! DISMISSED, then later `submitted_at` — and the others listed; records that contradict each
+//! other count for nothing (and `combine_reviews` refuses them). A reviewer's latest review is
+//! the last among their APPROVED, CHANGES_REQUESTED and DISMISSED reviews (a later COMMENTED or
+//! PENDING review does not supersede an approval, as on GitHub), by `submitted_at` then `id`
+//! when all of them have a time, else by `id`. It counts when it is APPROVED,
 //! not the author's (unless `allowSelfApproval`), for the head commit when
 //! `invalidateStaleApprovals` and the head commit is known (no `commit_id`: stale), and the
 //! reviewer is a member of the required team at the base — sub-teams (`parent`) included, as on
@@ -92,13 +114,16 @@
 
 mod approvals;
 pub mod cases;
+mod conflicts;
 mod context;
 mod coverage;
 mod lifecycle;
 mod reviews;
 mod risk;
+mod scorecards;
 mod standard;
-mod time;
+mod valid;
+use crate::time;
 mod windows;
 
 #[cfg(test)]
@@ -113,7 +138,8 @@ use crate::diag::Code;
 use crate::impact::Impact;
 use crate::model::{Entity, Risk, Spec};
 
-pub use reviews::{merge_event_review, parse_event, parse_reviews, Event, Review, ReviewState};
+pub use reviews::{combine_reviews, parse_event, parse_reviews, Event, Review, ReviewState};
+pub use valid::{Finding, Validity};
 
 /// Whether the pull request may merge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -144,6 +170,10 @@ pub struct RuleResult {
     /// Logins who could still satisfy the rule (the author excluded unless self-approval is
     /// allowed, and those whose approval already counts), sorted.
     pub eligible: Vec<String>,
+    /// What a rule in `warn` mode found (it passes): one line each, for the reports to show as
+    /// warnings. Left out of JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl RuleResult {
@@ -164,7 +194,14 @@ impl RuleResult {
     }
 
     fn new(name: impl Into<String>, status: Status, reason: impl Into<String>) -> RuleResult {
-        RuleResult { name: name.into(), status, reason: reason.into(), missing: None, eligible: Vec::new() }
+        RuleResult {
+            name: name.into(),
+            status,
+            reason: reason.into(),
+            missing: None,
+            eligible: Vec::new(),
+            warnings: Vec::new(),
+        }
     }
 }
 
@@ -172,11 +209,20 @@ impl RuleResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IgnoredReview {
+    /// The reviewer's login; empty for a deleted account, which JSON writes as `null`.
+    #[serde(serialize_with = "login_or_null")]
     pub login: String,
     pub id: u64,
     /// `stale: approves an older commit abc1234`, `superseded by a later review`, `author's own
     /// review`, `not a member of team:cab at the base`, `state COMMENTED`…
     pub why: String,
+}
+
+fn login_or_null<S: serde::Serializer>(login: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    match login {
+        "" => serializer.serialize_none(),
+        login => serializer.serialize_str(login),
+    }
 }
 
 /// The gate's answer (SPEC §7: `{"verdict", "risk", "rules", "ignoredReviews"}`).
@@ -211,10 +257,22 @@ pub struct GateInput<'a> {
     /// Head files whose documents could not be read or failed their schema, with the first
     /// finding's code: the gate cannot see what they change.
     pub unreadable: &'a [(Arc<str>, Code)],
+    /// The validation errors of both trees, for the `valid` rule (`None`: not validated, the
+    /// rule is skipped).
+    pub validity: Option<Validity<'a>>,
+    /// Whether the diff changes the tree's `cairn.yaml` (where the policy lives, which files are
+    /// read, severities): governance, like the policy itself.
+    pub config_changed: bool,
 }
 
 /// Decides whether the pull request may merge (see the module documentation).
 pub fn evaluate(input: &GateInput) -> Verdict {
+    evaluate_against(input, &[])
+}
+
+/// [`evaluate`], with the active change requests of other revisions (`--against`: open pull
+/// requests) for the `conflicts` rule.
+pub fn evaluate_against(input: &GateInput, against: &[crate::conflicts::Candidate]) -> Verdict {
     let policies: Vec<&Entity> =
         input.base.iter().copied().filter(|e| matches!(e.spec, Spec::Policy(_))).collect();
     let (entity, policy) = match policies.as_slice() {
@@ -236,11 +294,14 @@ pub fn evaluate(input: &GateInput) -> Verdict {
     };
     let cx = context::Context::new(input, entity, policy);
 
-    // Each rule, and whether it governs the diff (see `no-rule-applied`).
-    let mut rules: Vec<(RuleResult, bool)> = Vec::new();
-    rules.push((readable(input.unreadable), false));
-    rules.push((coverage::check(&cx), true));
-    rules.push((lifecycle::check(&cx), false));
+    // Each rule, and whether it governs the diff (see `no-rule-applied`), in the order they are
+    // reported. A new rule lives in its own file and adds its line here.
+    let mut rules: Vec<(RuleResult, bool)> = vec![
+        (readable(input.unreadable), false),
+        (valid::check(input.validity.as_ref()), false),
+        (coverage::check(&cx), true),
+        (lifecycle::check(&cx), false),
+    ];
     let standard = standard::assess(&cx);
     rules.push((standard.rule.clone(), standard.any_pre_approved()));
     let risk = risk::assess(&cx, &standard);
@@ -248,10 +309,12 @@ pub fn evaluate(input: &GateInput) -> Verdict {
     for rule in windows::check(&cx) {
         rules.push((rule, true));
     }
+    rules.push((conflicts::check(&cx, against), false));
     let approvals = approvals::check(&cx, &standard, &risk);
     for rule in approvals.rules {
         rules.push((rule, true));
     }
+    rules.extend(scorecards::check(&cx).map(|rule| (rule, false)));
 
     let applied = rules.iter().any(|(rule, governs)| *governs && rule.status != Status::Skipped);
     let mut rules: Vec<RuleResult> = rules.into_iter().map(|(rule, _)| rule).collect();

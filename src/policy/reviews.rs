@@ -1,15 +1,27 @@
 //! Reviews from the forge: parsing GitHub's "list reviews" JSON and the Actions event payload,
-//! and sifting them down to the approvals that count.
+//! combining the records of both, and sifting them down to the approvals that count.
+//!
+//! Records of one review (SPEC §5, docs/gate.md "Which record of a review counts"): `--reviews`
+//! and `--event` may both carry review N, and a paginated list may repeat one. The **newer
+//! record wins**: a review only moves PENDING → submitted (APPROVED, CHANGES_REQUESTED,
+//! COMMENTED) → DISMISSED, so the record further along that path is newer, and between records
+//! at the same step the later `submitted_at`. Records that cannot be ordered — different
+//! reviewers or commits, a dismissal followed by an approval, two submitted states at the same
+//! time — contradict each other: [`combine_reviews`] refuses them (the command cannot run),
+//! and [`sift`] counts none of them. Every record not used is listed in `ignoredReviews`.
 //!
 //! Sifting (SPEC §5, and GitHub's own rules): logins compare case-insensitively. A reviewer's
-//! latest review is the last by `submitted_at`, then `id`, among their APPROVED,
-//! CHANGES_REQUESTED and DISMISSED reviews: a later COMMENTED (or PENDING) review does not
-//! supersede an approval, a later CHANGES_REQUESTED or DISMISSED one does. A latest APPROVED
-//! review counts when the reviewer is not the author (unless `allowSelfApproval`) and, with
+//! latest review is the last among their APPROVED, CHANGES_REQUESTED and DISMISSED reviews: a
+//! later COMMENTED (or PENDING) review does not supersede an approval, a later
+//! CHANGES_REQUESTED or DISMISSED one does. "Last" is by `submitted_at` (then id) when every one
+//! of those reviews has a time, else by id (the order GitHub creates and lists them in): a
+//! review without a time is never taken for the oldest. A latest APPROVED review counts when
+//! the reviewer is not the author (unless `allowSelfApproval`) and, with
 //! `invalidateStaleApprovals` and a known head commit, its `commit_id` is the head commit (an
 //! approval without a `commit_id` is stale). Whether the reviewer belongs to the required team is
-//! checked per rule, against the base teams. Duplicate review ids keep the first.
+//! checked per rule, against the base teams.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
@@ -201,17 +213,104 @@ pub fn parse_event(json: &str) -> Result<Event, String> {
         Some(p) => (p.user.and_then(|u| u.login).filter(|l| !l.is_empty()), sha(p.base), sha(p.head)),
         None => (None, None, None),
     };
+    // The commits are read as revisions: only a full object id may name one (not `main`,
+    // `HEAD~1` or `a...b`, which would make the payload choose what is compared).
+    for (field, value) in [("base", &base_sha), ("head", &head_sha)] {
+        if let Some(text) = value {
+            if !(matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit())) {
+                return Err(format!(
+                    "the event's pull_request.{field}.sha `{}` is not a commit id (40 or 64 hexadecimal digits)",
+                    text.chars().take(80).collect::<String>()
+                ));
+            }
+        }
+    }
     Ok(Event { author, base_sha, head_sha, review })
 }
 
-/// Adds the review of a `pull_request_review` event to a list of reviews: it replaces a review
-/// with the same id (the event is the newer record) or is appended.
-pub fn merge_event_review(reviews: &mut Vec<Review>, event: &Event) {
-    let Some(review) = &event.review else { return };
-    match reviews.iter_mut().find(|r| r.id == review.id) {
-        Some(existing) => *existing = review.clone(),
-        None => reviews.push(review.clone()),
+/// The reviews of `--reviews` and the review an event carries, as one list: every record kept
+/// (the gate lists the ones it does not use), or an error naming two records of one review that
+/// contradict each other (see the module documentation).
+pub fn combine_reviews(mut reviews: Vec<Review>, event: Option<&Event>) -> Result<Vec<Review>, String> {
+    if let Some(review) = event.and_then(|e| e.review.as_ref()) {
+        reviews.push(review.clone());
     }
+    let mut by_id: BTreeMap<u64, Vec<&Review>> = BTreeMap::new();
+    for review in &reviews {
+        by_id.entry(review.id).or_default().push(review);
+    }
+    for records in by_id.values().filter(|r| r.len() > 1) {
+        newest(records)?;
+    }
+    Ok(reviews)
+}
+
+/// How far along GitHub's path a record of a review is: PENDING → submitted → DISMISSED.
+fn step(state: ReviewState) -> u8 {
+    match state {
+        ReviewState::Pending => 0,
+        ReviewState::Approved | ReviewState::ChangesRequested | ReviewState::Commented => 1,
+        ReviewState::Dismissed => 2,
+    }
+}
+
+/// Which of two records of one review is newer, or why they contradict each other.
+fn newer(a: &Review, b: &Review) -> Result<Ordering, String> {
+    let contradiction = |what: String| {
+        Err(format!(
+            "two records of review {} contradict each other ({what}): the gate will not choose between them",
+            a.id
+        ))
+    };
+    let (la, lb) = (a.login.trim().to_lowercase(), b.login.trim().to_lowercase());
+    if la != lb {
+        return contradiction(format!("by `{}` and by `{}`", a.login, b.login));
+    }
+    if let (Some(ca), Some(cb)) = (&a.commit_id, &b.commit_id) {
+        if !ca.trim().eq_ignore_ascii_case(cb.trim()) {
+            return contradiction(format!("of commits {} and {}", short(ca), short(cb)));
+        }
+    }
+    let by_step = step(a.state).cmp(&step(b.state));
+    let by_time = match (a.submitted_at, b.submitted_at) {
+        (Some(ta), Some(tb)) => ta.cmp(&tb),
+        _ => Ordering::Equal,
+    };
+    let states = || format!("{} and {}", a.state.as_str(), b.state.as_str());
+    match (by_step, by_time) {
+        (Ordering::Less, Ordering::Greater) => contradiction(later_yet_before(a, b)),
+        (Ordering::Greater, Ordering::Less) => contradiction(later_yet_before(b, a)),
+        (Ordering::Equal, Ordering::Equal) if a.state != b.state => {
+            contradiction(format!("{} at the same time", states()))
+        }
+        (Ordering::Equal, by_time) => Ok(by_time),
+        (by_step, _) => Ok(by_step),
+    }
+}
+
+/// `later` is dated after `earlier` although its state can only come before it.
+fn later_yet_before(later: &Review, earlier: &Review) -> String {
+    format!("{} is dated after {}, which can only follow it", later.state.as_str(), earlier.state.as_str())
+}
+
+/// The index of the newest of several records of one review (the first of identical ones), or
+/// why they contradict each other.
+fn newest(records: &[&Review]) -> Result<usize, String> {
+    let mut best = 0;
+    for (i, record) in records.iter().enumerate().skip(1) {
+        if newer(record, records[best])? == Ordering::Greater {
+            best = i;
+        }
+    }
+    // The records are ordered only when each agrees with the chosen one.
+    for record in records {
+        newer(record, records[best])?;
+    }
+    Ok(best)
+}
+
+fn short(commit: &str) -> String {
+    commit.trim().chars().take(7).collect()
 }
 
 /// The reviews sifted: the approvals that may count (by lower-cased login) and the rest with why.
@@ -228,28 +327,64 @@ pub(super) fn sift<'r>(
     head_sha: Option<&str>,
     policy: &PolicySpec,
 ) -> Sifted<'r> {
-    let mut unique: Vec<&Review> = Vec::new();
-    let mut ids = std::collections::BTreeSet::new();
+    let mut ignored = Vec::new();
+    // One record per review id: the newest; the others are listed with why.
+    let mut by_id: BTreeMap<u64, Vec<&Review>> = BTreeMap::new();
     for review in reviews {
-        if ids.insert(review.id) {
-            unique.push(review);
+        by_id.entry(review.id).or_default().push(review);
+    }
+    let mut unique: Vec<&Review> = Vec::new();
+    for (id, records) in &by_id {
+        if let [only] = records.as_slice() {
+            unique.push(only);
+            continue;
+        }
+        match newest(records) {
+            Ok(kept) => {
+                let used = records[kept];
+                unique.push(used);
+                for (_, record) in records.iter().enumerate().filter(|(i, _)| *i != kept) {
+                    let why = if *record == used {
+                        format!("duplicate record of review {id}: counted once")
+                    } else {
+                        format!(
+                            "older record of review {id} ({}): the newer record ({}) is used",
+                            record.state.as_str(),
+                            used.state.as_str()
+                        )
+                    };
+                    ignored.push(IgnoredReview { login: record.login.clone(), id: *id, why });
+                }
+            }
+            Err(why) => {
+                for record in records {
+                    ignored.push(IgnoredReview { login: record.login.clone(), id: *id, why: why.clone() });
+                }
+            }
         }
     }
-    // Per reviewer: the id of their latest superseding review.
-    let mut latest: BTreeMap<String, &Review> = BTreeMap::new();
+    // Per reviewer, their superseding reviews; the latest is the last by time when every one has
+    // a time, else by id (a review without a time is not taken for the oldest).
+    let mut per_reviewer: BTreeMap<String, Vec<&Review>> = BTreeMap::new();
     for review in unique.iter().copied().filter(|r| r.state.supersedes()) {
-        let login = review.login.trim().to_lowercase();
-        let later = |kept: &&Review| (review.submitted_at, review.id) > (kept.submitted_at, kept.id);
-        match latest.get(&login) {
-            Some(kept) if !later(kept) => {}
-            _ => {
-                latest.insert(login, review);
+        per_reviewer.entry(review.login.trim().to_lowercase()).or_default().push(review);
+    }
+    let mut latest: BTreeMap<String, &Review> = BTreeMap::new();
+    for (login, list) in per_reviewer {
+        let timed = list.iter().all(|r| r.submitted_at.is_some());
+        let last = list.into_iter().max_by(|a, b| {
+            if timed {
+                (a.submitted_at, a.id).cmp(&(b.submitted_at, b.id))
+            } else {
+                a.id.cmp(&b.id)
             }
+        });
+        if let Some(last) = last {
+            latest.insert(login, last);
         }
     }
     let head = head_sha.map(str::trim).filter(|s| !s.is_empty());
     let mut approvals = BTreeMap::new();
-    let mut ignored = Vec::new();
     for review in unique {
         let login = review.login.trim().to_lowercase();
         let why = if login.is_empty() {

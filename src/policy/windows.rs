@@ -10,8 +10,8 @@
 //! the diff is an emergency (a diff with no request gets no exemption). A freeze whose schedule
 //! cannot be read fails closed.
 //!
-//! `change-windows`: every normal or standard request in the diff (not cancelled) has a `window`
-//! (unless it is closed), and that window lies inside one occurrence of one of the maintenance
+//! `change-windows`: every normal or standard request in the diff (not cancelled) has a `window`,
+//! whatever state it claims (a request added already `closed` is held like any other), and that window lies inside one occurrence of one of the maintenance
 //! windows of each service that has them, among its target services and the diff's changed and
 //! reached services. A service's `maintenanceWindows` are read at the base when the service
 //! exists there; the windows themselves always at the base. Emergency requests need no window
@@ -25,7 +25,7 @@ use chrono::Utc;
 use super::context::{and_list, Context, Request};
 use super::time::{fixed_text, instant_text, Schedule};
 use super::RuleResult;
-use crate::model::{ChangeState, Entity, EntityRef, Kind, Spec, WindowSpec, WindowType, WindowsMode};
+use crate::model::{Entity, EntityRef, Kind, Spec, WindowSpec, WindowType, WindowsMode};
 
 pub(super) fn check(cx: &Context) -> Vec<RuleResult> {
     if cx.policy.windows == WindowsMode::Ignore {
@@ -145,12 +145,11 @@ fn change_windows(cx: &Context) -> RuleResult {
     let mut fits = Vec::new();
     for request in held {
         let reference = &request.reference;
+        // Whatever state the request claims (`closed` included), the diff adds or modifies it:
+        // it is held to its type's rules, so a normal change cannot skip its window by
+        // arriving already closed.
         let Some(w) = request.spec.window else {
-            if request.spec.state == ChangeState::Closed {
-                fits.push(format!("{reference} is closed and has no window to check"));
-            } else {
-                problems.push(format!("{reference} has no window; only emergency changes may leave it out"));
-            }
+            problems.push(format!("{reference} has no window; only emergency changes may leave it out"));
             continue;
         };
         let (start, end) = (w.start.with_timezone(&Utc), w.end.with_timezone(&Utc));

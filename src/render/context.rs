@@ -37,6 +37,7 @@ pub fn kind_label(kind: Kind) -> &'static str {
         Kind::KnowledgeArticle => "Knowledge article",
         Kind::Window => "Window",
         Kind::Policy => "Change policy",
+        Kind::Scorecard => "Scorecard",
     }
 }
 
@@ -52,6 +53,7 @@ pub fn kind_plural(kind: Kind) -> &'static str {
         Kind::KnowledgeArticle => "Knowledge articles",
         Kind::Window => "Windows and freezes",
         Kind::Policy => "Change policy",
+        Kind::Scorecard => "Scorecards",
     }
 }
 
@@ -90,6 +92,8 @@ pub struct Item {
     pub source: String,
     /// This page (relative to itself: its file name).
     pub href: String,
+    /// The entity's level under each scorecard that grades it.
+    pub scores: Vec<super::scores::EntityLevel>,
 }
 
 fn safe_url(url: &str) -> Option<String> {
@@ -120,6 +124,7 @@ pub fn item(site: &Site, from: &str, entity: &Entity) -> Item {
             .collect(),
         source: entity.origin.file.to_string(),
         href: paths::relative(from, &site.page_of(entity)),
+        scores: super::scores::levels_of(site, from, entity),
     }
 }
 

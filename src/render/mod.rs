@@ -22,6 +22,7 @@ mod lookup;
 mod markdown;
 mod pages;
 mod paths;
+mod scores;
 mod site;
 mod summary;
 mod svg;
@@ -128,6 +129,7 @@ fn entity_page(site: &Site, page: &str, entity: &Entity) -> (&'static str, &'sta
         Spec::KnowledgeArticle(a) => ("article", "article", v(pages::article(site, page, entity, a))),
         Spec::Window(s) => ("window", "window", v(pages::window(site, page, entity, s))),
         Spec::Policy(s) => ("policy", "policy", v(pages::policy(site, page, s))),
+        Spec::Scorecard(s) => ("scorecard", "scorecard", v(scores::scorecard(site, page, entity, s))),
     }
 }
 

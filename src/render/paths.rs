@@ -19,6 +19,7 @@ pub fn folder(kind: Kind) -> Option<&'static str> {
         Kind::ChangeRequest => "changes",
         Kind::KnowledgeArticle => "kb",
         Kind::Window => "windows",
+        Kind::Scorecard => "scorecards",
         Kind::Policy => return None,
     })
 }

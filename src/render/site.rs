@@ -16,6 +16,7 @@ use super::markdown::{self, Links, Target};
 use super::paths::{self, Ext};
 use super::svg::GraphSource;
 use super::SiteFormat;
+use crate::health::score::{CardReport, EntityScore};
 use crate::model::{Entity, EntityRef, Kind, Spec, WindowSpec};
 use crate::validate::rules::index::EntityIndex;
 use crate::validate::rules::refs::{self, references, Relation};
@@ -61,6 +62,10 @@ pub struct Site<'a> {
     next: BTreeMap<&'a str, Vec<Occurrence>>,
     /// The schedule of each window, by position.
     schedules: FxHashMap<usize, Schedule>,
+    /// Every scorecard applied to the entities, in name order.
+    pub scores: Vec<CardReport<'a>>,
+    /// Where each graded entity (by position) is in `scores`: (scorecard, entity) indexes.
+    scored: FxHashMap<usize, Vec<(usize, usize)>>,
 }
 
 /// What one entity refers to, each target by position.
@@ -204,6 +209,16 @@ impl<'a> Site<'a> {
                 schedules.insert(i, schedule);
             }
         }
+        let graded: Vec<&Entity> = entities.iter().collect();
+        let scores = crate::health::score::score_tree(&graded, None).unwrap_or_default();
+        let mut scored: FxHashMap<usize, Vec<(usize, usize)>> = FxHashMap::default();
+        for (c, card) in scores.iter().enumerate() {
+            for (i, graded) in card.entities.iter().enumerate() {
+                if let Some(at) = position(entities, graded.entity) {
+                    scored.entry(at).or_default().push((c, i));
+                }
+            }
+        }
         Site {
             entities,
             today,
@@ -221,7 +236,20 @@ impl<'a> Site<'a> {
             page_paths,
             next,
             schedules,
+            scores,
+            scored,
         }
+    }
+
+    /// The scorecards that grade `entity`, each with its result: (scorecard, entity score).
+    pub fn scores_of(&self, entity: &Entity) -> Vec<(&CardReport<'a>, &EntityScore<'a>)> {
+        let Some(at) = position(self.entities, entity) else { return Vec::new() };
+        self.scored
+            .get(&at)
+            .into_iter()
+            .flatten()
+            .map(|&(c, i)| (&self.scores[c], &self.scores[c].entities[i]))
+            .collect()
     }
 
     /// The next occurrences of a window from `now` (at most [`NEXT`]), in time order.

@@ -18,14 +18,14 @@ macro_rules! embedded {
 pub const HTML: &[(&str, &str)] = embedded!("html":
     "base.html", "macros.html", "index.html", "list.html", "catalog.html", "calendar.html",
     "service.html", "ci.html", "team.html", "catalog-item.html", "sla.html", "change.html",
-    "article.html", "window.html", "policy.html",
+    "article.html", "window.html", "policy.html", "scorecard.html",
 );
 
 /// The Markdown site's templates.
 pub const MARKDOWN: &[(&str, &str)] = embedded!("markdown":
     "base.md", "macros.md", "index.md", "list.md", "catalog.md", "calendar.md",
     "service.md", "ci.md", "team.md", "catalog-item.md", "sla.md", "change.md",
-    "article.md", "window.md", "policy.md",
+    "article.md", "window.md", "policy.md", "scorecard.md",
 );
 
 /// Files copied as they are into the HTML site's `assets/` (overridable too).

@@ -90,14 +90,26 @@ fn human(verdict: &Verdict) -> String {
         if rule.status == Status::Fail && !rule.eligible.is_empty() {
             let _ = writeln!(out, "        can approve: {}", clean(&rule.eligible.join(", ")));
         }
+        for warning in &rule.warnings {
+            let _ = writeln!(out, "        warning: {}", clean(warning));
+        }
     }
     if !verdict.ignored_reviews.is_empty() {
         let _ = writeln!(out, "ignored reviews:");
         for r in &verdict.ignored_reviews {
-            let _ = writeln!(out, "  {} (review {}): {}", clean(&r.login), r.id, clean(&r.why));
+            let _ = writeln!(out, "  {} (review {}): {}", clean(reviewer(&r.login)), r.id, clean(&r.why));
         }
     }
     out
+}
+
+/// How a reviewer is named: a deleted account has no login (GitHub shows it as "ghost").
+fn reviewer(login: &str) -> &str {
+    if login.is_empty() {
+        "(deleted account)"
+    } else {
+        login
+    }
 }
 
 fn markdown(verdict: &Verdict) -> String {
@@ -110,6 +122,7 @@ fn markdown(verdict: &Verdict) -> String {
     let _ = writeln!(out, "|---|---|---|---|---|");
     for rule in &verdict.rules {
         let icon = match rule.status {
+            Status::Pass if !rule.warnings.is_empty() => "⚠️",
             Status::Pass => "✅",
             Status::Fail => "❌",
             Status::Skipped => "➖",
@@ -124,10 +137,20 @@ fn markdown(verdict: &Verdict) -> String {
             eligible.join(", ")
         );
     }
+    for rule in verdict.rules.iter().filter(|r| !r.warnings.is_empty()) {
+        let _ = writeln!(out, "\n**Warnings of {}**\n", cell(&rule.name));
+        for warning in &rule.warnings {
+            let _ = writeln!(out, "- ⚠️ {}", cell(warning));
+        }
+    }
     if !verdict.ignored_reviews.is_empty() {
         let _ = writeln!(out, "\n<details><summary>Reviews that did not count</summary>\n");
         for r in &verdict.ignored_reviews {
-            let _ = writeln!(out, "- `{}` (review {}): {}", cell(&r.login), r.id, cell(&r.why));
+            let who = match r.login.as_str() {
+                "" => reviewer("").to_owned(),
+                login => format!("`{}`", cell(login)),
+            };
+            let _ = writeln!(out, "- {who} (review {}): {}", r.id, cell(&r.why));
         }
         let _ = writeln!(out, "\n</details>");
     }
@@ -156,6 +179,30 @@ fn github(verdict: &Verdict, anchors: &[Anchor]) -> String {
                 property(&rule.name),
                 data(&message)
             );
+        }
+    }
+    for rule in verdict.rules.iter().filter(|r| r.status != Status::Fail) {
+        for warning in &rule.warnings {
+            match anchors.first() {
+                Some(anchor) => {
+                    let _ = writeln!(
+                        out,
+                        "::warning file={},line={},title=cairn gate%3A {}::{}",
+                        property(&anchor.file),
+                        anchor.line,
+                        property(&rule.name),
+                        data(warning)
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "::warning title=cairn gate%3A {}::{}",
+                        property(&rule.name),
+                        data(warning)
+                    );
+                }
+            }
         }
     }
     let _ = writeln!(out, "cairn gate: {} (risk: {})", decision(verdict), risk(verdict));
@@ -191,4 +238,28 @@ fn data(text: &str) -> String {
 
 fn property(text: &str) -> String {
     data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::IgnoredReview;
+
+    #[test]
+    fn a_deleted_accounts_review_is_named_as_such() {
+        let verdict = Verdict {
+            verdict: Decision::Block,
+            risk: None,
+            rules: Vec::new(),
+            ignored_reviews: vec![IgnoredReview {
+                login: String::new(),
+                id: 81,
+                why: "no reviewer login (a deleted account)".into(),
+            }],
+        };
+        let json: serde_json::Value = serde_json::to_value(&verdict).unwrap();
+        assert_eq!(json["ignoredReviews"][0]["login"], serde_json::Value::Null);
+        assert!(human(&verdict).contains("  (deleted account) (review 81): "));
+        assert!(markdown(&verdict).contains("- (deleted account) (review 81): "));
+    }
 }

@@ -1,11 +1,10 @@
 //! `--format gitlab`: a GitLab Code Quality report.
 
-use std::collections::HashSet;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::fnv1a;
+use super::{fingerprint, Sources};
 use crate::diag::{Diagnostic, Severity};
 
 #[derive(Serialize)]
@@ -28,39 +27,14 @@ struct Lines {
     begin: u32,
 }
 
-/// Fingerprints of code, file, line, column and message; a finding that collides with an
-/// earlier one (the same finding twice, or a hash collision) mixes in an occurrence counter
-/// until it is unique, so GitLab does not merge them.
-pub(super) fn fingerprints(diagnostics: &[Diagnostic]) -> Vec<String> {
-    let mut seen = HashSet::with_capacity(diagnostics.len());
-    diagnostics
-        .iter()
-        .map(|d| {
-            let (line, col) = d.primary.span.map_or((0, 0), |s| (s.line, s.col));
-            let (line, col) = (line.to_string(), col.to_string());
-            let parts: [&[u8]; 5] = [
-                d.code.name().as_bytes(),
-                d.primary.file.as_bytes(),
-                line.as_bytes(),
-                col.as_bytes(),
-                d.message.as_bytes(),
-            ];
-            let mut hash = fnv1a(&parts);
-            let mut occurrence = 1u64;
-            while !seen.insert(hash) {
-                occurrence += 1;
-                let counter = occurrence.to_string();
-                hash = fnv1a(&[&parts[..], &[counter.as_bytes()]].concat());
-            }
-            format!("{hash:016x}")
-        })
-        .collect()
-}
-
-pub(super) fn write(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+pub(super) fn write(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    sources: &dyn Sources,
+) -> io::Result<()> {
     let issues: Vec<Issue<'_>> = diagnostics
         .iter()
-        .zip(fingerprints(diagnostics))
+        .zip(fingerprint::fingerprints(diagnostics, sources))
         .map(|(d, fingerprint)| Issue {
             description: format!("{}: {}", d.code.name(), d.message),
             check_name: d.code.name(),

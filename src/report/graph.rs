@@ -144,6 +144,7 @@ fn dot_shape(kind: Kind) -> &'static str {
         Kind::KnowledgeArticle => "folder",
         Kind::Window => "octagon",
         Kind::Policy => "hexagon",
+        Kind::Scorecard => "component",
     }
 }
 
@@ -219,6 +220,7 @@ pub(crate) fn mermaid_node(id: &str, kind: Kind, label: &str) -> String {
         Kind::KnowledgeArticle => ("[[", "]]"),
         Kind::Window => ("((", "))"),
         Kind::Policy => ("{{", "}}"),
+        Kind::Scorecard => ("[\\", "\\]"),
     };
     format!("{id}{open}\"{label}\"{close}")
 }

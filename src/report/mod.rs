@@ -16,12 +16,16 @@
 //!   code points (`columnKind: unicodeCodePoints`); a whole-file result has no `region`.
 //! - `github`: workflow commands (`::error file=…,line=…::message`), then the summary line.
 //! - `gitlab`: a Code Quality JSON array with unique fingerprints.
+//!
+//! SARIF and GitLab share [`fingerprint`]: unique in a run, and independent of line numbers.
 //! - `markdown`: a pull-request comment (also what [`step_summary`] returns).
 //!
 //! Spans are used as given by the machine formats; only `human` needs the file text, and it
 //! clamps spans that do not fit the text rather than failing.
 
 pub mod cases;
+pub mod conflicts;
+mod fingerprint;
 pub mod gate;
 mod github;
 mod gitlab;
@@ -31,6 +35,7 @@ pub mod impact;
 mod json;
 mod markdown;
 mod sarif;
+pub mod score;
 mod text;
 
 #[cfg(test)]
@@ -110,9 +115,9 @@ pub fn write_diagnostics(
     match format {
         Format::Human => human::write(out, diagnostics, summary, sources, style),
         Format::Json => json::write(out, diagnostics, summary),
-        Format::Sarif => sarif::write(out, diagnostics),
+        Format::Sarif => sarif::write(out, diagnostics, sources),
         Format::Github => github::write(out, diagnostics, summary),
-        Format::Gitlab => gitlab::write(out, diagnostics),
+        Format::Gitlab => gitlab::write(out, diagnostics, sources),
         Format::Markdown => out.write_all(markdown::render(diagnostics, summary).as_bytes()),
     }
 }

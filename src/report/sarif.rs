@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Map, Value};
 
-use super::{fnv1a, message_with_notes};
+use super::{fingerprint, message_with_notes, Sources};
 use crate::diag::{Code, Diagnostic, Location, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -76,9 +76,8 @@ fn physical_location(location: &Location) -> Value {
     Value::Object(physical)
 }
 
-fn result(d: &Diagnostic) -> Value {
+fn result(d: &Diagnostic, fingerprint: String) -> Value {
     let rule_index = Code::ALL.iter().position(|&c| c == d.code).unwrap_or_default();
-    let fingerprint = fnv1a(&[d.code.name().as_bytes(), d.primary.file.as_bytes(), d.message.as_bytes()]);
     let mut result = json!({
         "ruleId": d.code.name(),
         "ruleIndex": rule_index,
@@ -101,11 +100,16 @@ fn result(d: &Diagnostic) -> Value {
             .collect();
         result["relatedLocations"] = Value::Array(related);
     }
-    result["partialFingerprints"] = json!({"cairnFingerprint/v1": format!("{fingerprint:016x}")});
+    result["partialFingerprints"] = json!({"cairnFingerprint/v2": fingerprint});
     result
 }
 
-pub(super) fn write(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+pub(super) fn write(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    sources: &dyn Sources,
+) -> io::Result<()> {
+    let fingerprints = fingerprint::fingerprints(diagnostics, sources);
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -116,7 +120,7 @@ pub(super) fn write(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Resu
                 "rules": Code::ALL.iter().map(|&c| rule(c)).collect::<Vec<_>>(),
             }},
             "columnKind": "unicodeCodePoints",
-            "results": diagnostics.iter().map(result).collect::<Vec<_>>(),
+            "results": diagnostics.iter().zip(fingerprints).map(|(d, f)| result(d, f)).collect::<Vec<_>>(),
         }],
     });
     serde_json::to_writer_pretty(&mut *out, &log)?;

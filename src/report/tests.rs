@@ -242,18 +242,78 @@ fn gitlab() {
 }
 
 #[test]
-fn gitlab_fingerprints_are_unique_and_stable() {
+fn fingerprints_are_unique_and_stable() {
     let mut diagnostics = fixture();
     let twice = diagnostics[4].clone();
     diagnostics.insert(5, twice.clone());
     diagnostics.insert(5, twice);
-    let fingerprints = gitlab::fingerprints(&diagnostics);
+    let fingerprints = fingerprint::fingerprints(&diagnostics, &sources());
     let unique: std::collections::BTreeSet<_> = fingerprints.iter().collect();
     assert_eq!(unique.len(), diagnostics.len());
     assert!(fingerprints.iter().all(|f| f.len() == 16));
-    assert_eq!(fingerprints, gitlab::fingerprints(&diagnostics));
+    assert_eq!(fingerprints, fingerprint::fingerprints(&diagnostics, &sources()));
     // A finding's fingerprint does not depend on the findings after it.
-    assert_eq!(fingerprints[..5], gitlab::fingerprints(&diagnostics[..5])[..]);
+    assert_eq!(fingerprints[..5], fingerprint::fingerprints(&diagnostics[..5], &sources())[..]);
+}
+
+/// The fixture as it reads after a comment line is added at the top of every file.
+fn shifted() -> (Vec<Diagnostic>, Files) {
+    let shift = |loc: &mut Location| {
+        if let Some(s) = &mut loc.span {
+            *s = Span::new(s.line + 1, s.col, s.end_line + 1, s.end_col);
+        }
+    };
+    let mut diagnostics = fixture();
+    for d in &mut diagnostics {
+        shift(&mut d.primary);
+        d.labels.iter_mut().for_each(|l| shift(&mut l.location));
+    }
+    let moved = sources().0.into_iter().map(|(file, text)| {
+        let text: &'static str = Box::leak(format!("# a new first line\n{text}").into_boxed_str());
+        (file, text)
+    });
+    (diagnostics, Files(moved.collect()))
+}
+
+#[test]
+fn fingerprints_ignore_where_a_finding_sits() {
+    let before = fingerprint::fingerprints(&fixture(), &sources());
+    let (diagnostics, files) = shifted();
+    assert_eq!(fingerprint::fingerprints(&diagnostics, &files), before);
+    // A finding located by pointer keeps its fingerprint wherever the pointer resolves.
+    let mut pointed = Diagnostic::new(
+        Code::UnknownField,
+        "unknown field `x`",
+        Location::pointer(Arc::from("a.yaml"), 0, "/spec/x", crate::diag::Part::Key),
+    );
+    let first = fingerprint::fingerprints(std::slice::from_ref(&pointed), &sources());
+    pointed.primary.span = Some(Span::new(40, 3, 40, 4));
+    assert_eq!(fingerprint::fingerprints(&[pointed], &sources()), first);
+    // What the finding is about changes it.
+    let mut other = fixture();
+    other[2].primary.file = Arc::from("services/ledger2.yaml");
+    assert_ne!(fingerprint::fingerprints(&other, &sources())[2], before[2]);
+}
+
+#[test]
+fn gitlab_and_sarif_share_the_fingerprints() {
+    let mut diagnostics = fixture();
+    diagnostics.push(diagnostics[4].clone());
+    let sarif: serde_json::Value =
+        serde_json::from_str(&render(Format::Sarif, &diagnostics, &summary(), false)).unwrap();
+    let gitlab: serde_json::Value =
+        serde_json::from_str(&render(Format::Gitlab, &diagnostics, &summary(), false)).unwrap();
+    let from_sarif: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["partialFingerprints"]["cairnFingerprint/v2"].as_str().unwrap())
+        .collect();
+    let from_gitlab: Vec<&str> =
+        gitlab.as_array().unwrap().iter().map(|i| i["fingerprint"].as_str().unwrap()).collect();
+    assert_eq!(from_sarif, from_gitlab);
+    // The same finding twice in one file is two alerts, not one.
+    assert_ne!(from_sarif[4], from_sarif[diagnostics.len() - 1]);
 }
 
 #[test]

@@ -11,8 +11,8 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
 use crate::model::{
-    ArticleSpec, CatalogSpec, ChangeSpec, CiSpec, Config, Kind, Metadata, PolicySpec, ServiceSpec, SlaSpec,
-    TeamSpec, WindowSpec, API_VERSION,
+    ArticleSpec, CatalogSpec, ChangeSpec, CiSpec, Config, Kind, Metadata, PolicySpec, ScorecardSpec,
+    ServiceSpec, SlaSpec, TeamSpec, WindowSpec, API_VERSION,
 };
 
 /// File name of a kind's schema, e.g. `service.schema.json`.
@@ -37,6 +37,11 @@ pub fn spec_required(kind: Kind) -> bool {
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
+/// How a subschema that states a cross-file rule begins its `$comment`, e.g. `cairn-rule:
+/// sla-availability-range`. Editors flag what it forbids; `cairn validate` leaves it to the rule,
+/// which reports it with its own code, words and help (`crate::validate::schema`).
+pub const RULE_MARK: &str = "cairn-rule:";
+
 /// The schema of one kind's documents, self-contained (`$defs` inside).
 pub fn kind_schema(kind: Kind) -> Value {
     let mut generator = generator();
@@ -48,7 +53,7 @@ pub fn kind_schema(kind: Kind) -> Value {
     });
     merge(&mut schema, envelope);
     schema["$defs"] = Value::Object(sorted(generator.take_definitions(true)));
-    schema
+    finish(schema)
 }
 
 /// The schema that accepts a document of any kind, choosing the kind's schema by `kind`.
@@ -66,7 +71,7 @@ pub fn entity_schema() -> Value {
         }));
     }
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-    json!({
+    let schema = json!({
         "$schema": DRAFT,
         "title": "cairn entity",
         "description": "Any cairn entity (apiVersion cairn/v1); the kind selects the schema.",
@@ -75,10 +80,12 @@ pub fn entity_schema() -> Value {
         "properties": {
             "apiVersion": {"const": API_VERSION},
             "kind": {"enum": kinds},
+            "metadata": {"type": "object"},
         },
         "allOf": branches,
         "$defs": Value::Object(sorted(generator.take_definitions(true))),
-    })
+    });
+    finish(schema)
 }
 
 /// The schema of `cairn.yaml`.
@@ -100,7 +107,7 @@ fn standalone<T: schemars::JsonSchema>(title: &str) -> Value {
         let taken = std::mem::take(defs);
         *defs = sorted(taken);
     }
-    schema
+    finish(schema)
 }
 
 /// The SchemaStore-style catalogue, with schema URLs under `base_url` (a directory URL or a
@@ -227,6 +234,7 @@ fn envelope(kind: Kind, generator: &mut SchemaGenerator) -> Value {
         Kind::KnowledgeArticle => subschema::<ArticleSpec>(generator),
         Kind::Window => subschema::<WindowSpec>(generator),
         Kind::Policy => subschema::<PolicySpec>(generator),
+        Kind::Scorecard => subschema::<ScorecardSpec>(generator),
     };
     let mut required = vec!["apiVersion", "kind", "metadata"];
     if spec_required(kind) {
@@ -262,6 +270,114 @@ fn kind_description(kind: Kind) -> &'static str {
         }
         Kind::Window => "A maintenance window (changes allowed) or a freeze (changes denied).",
         Kind::Policy => "The change policy: exactly one per repository.",
+        Kind::Scorecard => "A scorecard: cumulative levels of checks that say how ready an entity is.",
+    }
+}
+
+/// What every generated schema gets before it is written: the rules in [`rules`], and only
+/// formats that JSON Schema validators know ([`portable`]).
+fn finish(mut schema: Value) -> Value {
+    if let Some(defs) = schema.get_mut("$defs").and_then(Value::as_object_mut) {
+        rules(defs);
+    }
+    portable(&mut schema);
+    schema
+}
+
+/// The rules a schema can state that cairn checks as cross-file rules with their own codes,
+/// added to their definitions so that editors flag them as you type. Each is marked with
+/// [`RULE_MARK`] and its code.
+fn rules(defs: &mut Map<String, Value>) {
+    let mut add = |name: &str, rule: Value| {
+        if let Some(Value::Object(def)) = defs.get_mut(name) {
+            if let Value::Array(all) = def.entry("allOf").or_insert_with(|| json!([])) {
+                all.push(rule);
+            }
+        }
+    };
+    add(
+        "Objective",
+        json!({
+            "$comment": format!("{RULE_MARK} sla-availability-range"),
+            "if": {
+                "properties": {"metric": {"const": "availability"}, "unit": {"const": "percent"}},
+                "required": ["metric"],
+            },
+            "then": {"properties": {"target": {"type": "number", "exclusiveMinimum": 0, "maximum": 100}}},
+        }),
+    );
+    add(
+        "Objective",
+        json!({
+            "$comment": format!("{RULE_MARK} sla-unit-mismatch"),
+            "if": {"properties": {"metric": {"const": "availability"}}, "required": ["metric"]},
+            "then": {"properties": {"unit": {"const": "percent"}}},
+            "else": {"properties": {"unit": {"enum": ["minutes", "hours"]}}},
+        }),
+    );
+    add(
+        "FormField",
+        json!({
+            "$comment": format!("{RULE_MARK} form-choice-without-options"),
+            "if": {"properties": {"type": {"const": "choice"}}, "required": ["type"]},
+            "then": {"properties": {"options": {"type": "array", "minItems": 1}}, "required": ["options"]},
+        }),
+    );
+    add(
+        "WindowSpec",
+        json!({
+            "$comment": format!("{RULE_MARK} window-schedule"),
+            "description": "One-off (`start` and `end`) or recurring (`cron`, `duration`, optional `timezone`).",
+            "oneOf": [
+                {
+                    "properties": {"start": true, "end": true, "cron": false, "duration": false, "timezone": false},
+                    "required": ["start", "end"],
+                },
+                {
+                    "properties": {"cron": true, "duration": true, "start": false, "end": false},
+                    "required": ["cron", "duration"],
+                },
+            ],
+        }),
+    );
+    add(
+        "WindowSpec",
+        json!({
+            "$comment": format!("{RULE_MARK} window-schedule"),
+            "if": {"properties": {"type": {"const": "maintenance"}}, "required": ["type"]},
+            "then": {"properties": {"allowEmergency": false}},
+        }),
+    );
+}
+
+/// Replaces the integer formats schemars writes (`uint8`, `uint32`, …), which no JSON Schema
+/// validator knows (Ajv's strict mode refuses them), by the bounds they stand for.
+fn portable(value: &mut Value) {
+    let mut stack = vec![value];
+    while let Some(node) = stack.pop() {
+        match node {
+            Value::Object(map) => {
+                let bounds = match map.get("format").and_then(Value::as_str) {
+                    Some("uint8") => Some((json!(0), json!(u8::MAX))),
+                    Some("uint16") => Some((json!(0), json!(u16::MAX))),
+                    Some("uint32") => Some((json!(0), json!(u32::MAX))),
+                    Some("uint64" | "uint") => Some((json!(0), json!(u64::MAX))),
+                    Some("int8") => Some((json!(i8::MIN), json!(i8::MAX))),
+                    Some("int16") => Some((json!(i16::MIN), json!(i16::MAX))),
+                    Some("int32") => Some((json!(i32::MIN), json!(i32::MAX))),
+                    Some("int64" | "int") => Some((json!(i64::MIN), json!(i64::MAX))),
+                    _ => None,
+                };
+                if let Some((min, max)) = bounds {
+                    map.remove("format");
+                    map.entry("minimum").or_insert(min);
+                    map.entry("maximum").or_insert(max);
+                }
+                stack.extend(map.values_mut());
+            }
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            _ => {}
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //!
 //! Pure functions over loaded data: nothing here reads files or prints.
 
+mod integral;
 pub mod rules;
 pub mod schema;
 
@@ -89,7 +90,32 @@ pub fn validate(mut loaded: Loaded, today: NaiveDate) -> (Loaded, Outcome) {
 }
 
 /// The cross-file rules over typed documents, then positions and severities.
-pub fn finish(mut loaded: Loaded, mut typed: Typed, today: NaiveDate) -> (Loaded, Outcome) {
+pub fn finish(loaded: Loaded, typed: Typed, today: NaiveDate) -> (Loaded, Outcome) {
+    let (loaded, mut outcome) = finish_unmapped(loaded, typed, today);
+    severities(&loaded.config).apply(&mut outcome.diagnostics);
+    (loaded, outcome)
+}
+
+/// Reads and validates a tree as [`run`] does, but leaves every finding at its code's default
+/// severity, keeping those `cairn.yaml` turns off: for judging one tree's findings under another
+/// tree's configuration too (the gate's `valid` rule; see [`severities`]).
+pub fn run_unmapped(request: &Request, today: NaiveDate) -> Result<(Loaded, Outcome), LoadError> {
+    let (loaded, typed) = load(request)?;
+    Ok(finish_unmapped(loaded, typed, today))
+}
+
+/// The severity overrides of a tree's `cairn.yaml` (`diagnostics: {code: level}`).
+pub fn severities(config: &crate::model::Config) -> SeverityMap {
+    let levels = config
+        .diagnostics
+        .iter()
+        .filter_map(|(name, level)| Code::from_name(name).map(|c| (c, *level)))
+        .collect();
+    SeverityMap::new(levels)
+}
+
+/// [`finish`] without the severity overrides.
+fn finish_unmapped(mut loaded: Loaded, mut typed: Typed, today: NaiveDate) -> (Loaded, Outcome) {
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     if let Some(raw) = &loaded.config_document {
         diagnostics.extend(schema::check_config(raw));
@@ -109,13 +135,6 @@ pub fn finish(mut loaded: Loaded, mut typed: Typed, today: NaiveDate) -> (Loaded
         today,
     }));
     loaded.resolve(&mut diagnostics);
-    let levels = loaded
-        .config
-        .diagnostics
-        .iter()
-        .filter_map(|(name, level)| Code::from_name(name).map(|c| (c, *level)))
-        .collect();
-    SeverityMap::new(levels).apply(&mut diagnostics);
     diagnostics.sort();
     diagnostics.dedup();
     (loaded, Outcome { entities: typed.entities, broken: typed.broken, diagnostics })

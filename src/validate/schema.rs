@@ -162,7 +162,12 @@ pub fn check_document(doc: RawDocument) -> Checked {
         .filter(|n| is_valid_name(n))
         .map(|n| (EntityRef::new(doc.kind, n), origin.clone()));
     if !validator.is_valid(&doc.value) {
-        return Err((known, schema_diagnostics(schema, validator, &doc.value, &place)));
+        let diagnostics = schema_diagnostics(schema, validator, &doc.value, &place);
+        // Only constraints a cross-file rule reports (with its own code) failed: type the
+        // document so that the rule sees it.
+        if !diagnostics.is_empty() {
+            return Err((known, diagnostics));
+        }
     }
     let RawDocument { mut value, kind, body, .. } = doc;
     let metadata: Metadata =
@@ -191,25 +196,15 @@ fn type_spec(
         }
         Kind::Window => Spec::Window(typed(value, "/spec", place)?),
         Kind::Policy => Spec::Policy(typed(value, "/spec", place)?),
+        Kind::Scorecard => Spec::Scorecard(typed(value, "/spec", place)?),
     })
 }
 
 /// Deserialises a value the schema accepted. What the schema cannot express (a zero duration, a
 /// reference kind) fails here, with the path serde reports.
 fn typed<T: DeserializeOwned>(value: Value, base: &str, place: &Place) -> Result<T, Vec<Diagnostic>> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let mut pointer = base.to_owned();
-        for segment in e.path().iter() {
-            use serde_path_to_error::Segment;
-            match segment {
-                Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
-                Segment::Map { key } | Segment::Enum { variant: key } => {
-                    pointer.push('/');
-                    pointer.push_str(&escape(key));
-                }
-                Segment::Unknown => {}
-            }
-        }
+    super::integral::typed(value).map_err(|e| {
+        let pointer = format!("{base}{}", super::integral::pointer(e.path()));
         let code = if pointer.contains("/metadata/name") { Code::InvalidName } else { Code::InvalidValue };
         vec![Diagnostic::new(code, e.into_inner().to_string(), place.at(&pointer, Part::Value))]
     })
@@ -226,6 +221,9 @@ fn schema_diagnostics(
     for error in validator.iter_errors(value) {
         let pointer = error.instance_path().as_str().to_owned();
         let schema_path: Vec<String> = error.schema_path().iter().map(|s| s.to_string()).collect();
+        if rule_owned(schema, &schema_path) {
+            continue;
+        }
         let instance = error.instance();
         let diagnostics =
             describe(schema, &schema_path, &pointer, instance, error.kind(), place, &error.to_string());
@@ -470,6 +468,18 @@ fn range(field: String, instance: &Value, bound: &str, place: &Place, pointer: &
         format!("{field}{} is out of range: must be {bound}", show(instance)),
         place.at(pointer, Part::Value),
     )
+}
+
+/// Whether an error at `schema_path` comes from a constraint that a cross-file rule also checks
+/// and reports with its own code and words (a subschema marked [`crate::schema::RULE_MARK`]):
+/// the schema carries it for editors, the rule for cairn.
+fn rule_owned(root: &Value, schema_path: &[String]) -> bool {
+    (1..schema_path.len()).any(|end| {
+        schema_at(root, &schema_path[..end])
+            .and_then(|node| node.get("$comment"))
+            .and_then(Value::as_str)
+            .is_some_and(|c| c.starts_with(crate::schema::RULE_MARK))
+    })
 }
 
 /// Follows a schema path (keyword location) through the schema, `$ref`s included.

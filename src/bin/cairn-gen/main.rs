@@ -15,6 +15,9 @@
 //! - `cairn-gen parse-floor DIR` is the speed floor `cairn validate` is measured against: walk
 //!   DIR like cairn does and run saphyr-parser's event parser over every YAML file and every
 //!   Markdown front matter, on all cores, building nothing.
+//! - `cairn-gen hostile SHAPE --out DIR` writes a repository holding one hostile shape within
+//!   the default bounds (alias expansion across documents, huge flow sequences, …), for
+//!   `bench/hostile.sh`.
 //! - `cairn-gen write-floor SITE OUT` is the floor `cairn render` is measured against: create,
 //!   in one thread like cairn's writer, a copy of the tree of files under SITE (same paths,
 //!   same sizes) in OUT, and report what creating them cost.
@@ -60,6 +63,10 @@ enum Command {
         /// Documents per YAML file (packed with `---`); knowledge articles stay one per file.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         docs_per_file: u32,
+        /// How many open change requests, planned for 2027 (default: 40% of the 4% of
+        /// entities that are change requests); the conflicts benchmark asks for 4,000.
+        #[arg(long)]
+        open_changes: Option<usize>,
     },
     /// Edit N configuration-item files in place, like a pull request would.
     Mutate {
@@ -102,13 +109,22 @@ enum Command {
         /// Directory to create (must not exist).
         out: PathBuf,
     },
+    /// Write a repository holding one hostile shape (see `bench/hostile.sh`).
+    Hostile {
+        /// The shape: alias-docs, alias-docs-16m, alias-files, flow-seq, wide-map, long-keys,
+        /// deep, documents, findings, many-files, markdown.
+        shape: String,
+        /// Directory to write into.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Org { out, entities, seed, docs_per_file } => {
-            run_org(&out, entities, seed, docs_per_file as usize)
+        Command::Org { out, entities, seed, docs_per_file, open_changes } => {
+            run_org(&out, entities, seed, docs_per_file as usize, open_changes)
         }
         Command::Mutate { dir, files, seed } => run_mutate(&dir, files, seed),
         Command::Servicenow { out, cis, rels, seed } => {
@@ -116,6 +132,7 @@ fn main() -> ExitCode {
         }
         Command::ParseFloor { dir } => run_parse_floor(&dir),
         Command::WriteFloor { site, out } => run_write_floor(&site, &out),
+        Command::Hostile { shape, out } => hostile::run_hostile(&shape, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -131,6 +148,7 @@ fn main() -> ExitCode {
 mod scalars;
 mod floor;
 mod gen;
+mod hostile;
 mod mutate;
 mod names;
 mod rng;
@@ -188,7 +206,13 @@ fn layout(docs: Vec<Doc>, per_file: usize) -> Vec<(String, &'static str, String)
     files
 }
 
-fn run_org(out: &Path, entities: usize, seed: u64, per_file: usize) -> Result<(), String> {
+fn run_org(
+    out: &Path,
+    entities: usize,
+    seed: u64,
+    per_file: usize,
+    open: Option<usize>,
+) -> Result<(), String> {
     if out.exists() {
         let mut entries = fs::read_dir(out).map_err(|e| format!("{}: {e}", out.display()))?;
         if entries.next().is_some() {
@@ -196,7 +220,7 @@ fn run_org(out: &Path, entities: usize, seed: u64, per_file: usize) -> Result<()
         }
     }
     let started = Instant::now();
-    let docs = generate(entities, seed);
+    let docs = generate_with(entities, seed, open);
     self_check(&docs)?;
     let n_docs = docs.len();
     let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();

@@ -23,14 +23,14 @@ fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
 fn same_seed_gives_same_bytes() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    run_org(&a.path().join("org"), 600, 7, 1).unwrap();
-    run_org(&b.path().join("org"), 600, 7, 1).unwrap();
+    run_org(&a.path().join("org"), 600, 7, 1, None).unwrap();
+    run_org(&b.path().join("org"), 600, 7, 1, None).unwrap();
     let ta = read_tree(&a.path().join("org"));
     let tb = read_tree(&b.path().join("org"));
     assert!(ta.len() > 500, "{} files", ta.len());
     assert_eq!(ta, tb);
     let c = tempfile::tempdir().unwrap();
-    run_org(&c.path().join("org"), 600, 8, 1).unwrap();
+    run_org(&c.path().join("org"), 600, 8, 1, None).unwrap();
     assert_ne!(ta, read_tree(&c.path().join("org")));
 }
 
@@ -119,7 +119,7 @@ fn scalars_quote_what_would_not_read_back() {
 fn write_floor_copies_paths_and_sizes_into_a_new_directory_only() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    run_org(&site, 150, 3, 1).unwrap();
+    run_org(&site, 150, 3, 1, None).unwrap();
     let out = dir.path().join("floor");
     run_write_floor(&site, &out).unwrap();
     let sizes = |tree: BTreeMap<String, Vec<u8>>| -> Vec<(String, usize)> {
@@ -129,4 +129,11 @@ fn write_floor_copies_paths_and_sizes_into_a_new_directory_only() {
     assert!(copied.len() > 100, "{} files", copied.len());
     assert_eq!(copied, sizes(read_tree(&site)));
     assert!(run_write_floor(&site, &out).is_err_and(|e| e.contains("exists")));
+}
+
+#[test]
+fn open_changes_sets_how_many_changes_are_planned() {
+    let docs = generate_with(400, 3, Some(25));
+    let open = docs.iter().filter(|d| d.kind == "change" && d.dir == "changes/2027").count();
+    assert_eq!(open, 25);
 }

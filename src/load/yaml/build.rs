@@ -405,6 +405,7 @@ pub(super) fn parse_until(text: &str, limits: &Limits, stop_after: Option<u32>) 
             }
             Event::DocumentEnd => {
                 if let Some(d) = doc.take() {
+                    b.out.nodes = b.out.nodes.saturating_add(d.nodes);
                     let value = if d.stack.is_empty() { d.root.unwrap_or(Value::Null) } else { Value::Null };
                     let index = d.index;
                     let span = extend(d.start, last_end);
@@ -425,6 +426,16 @@ pub(super) fn parse_until(text: &str, limits: &Limits, stop_after: Option<u32>) 
             other => {
                 if let Some(d) = doc.as_mut() {
                     b.event(d, other, span, last_end);
+                    if b.out.nodes.saturating_add(d.nodes) > limits.max_file_nodes {
+                        let msg = format!(
+                            "the documents of this file build more than {} nodes, aliases expanded \
+                             (limits.maxFileNodes); reading stopped here",
+                            limits.max_file_nodes
+                        );
+                        b.problem(ProblemKind::TooManyNodes, msg, span);
+                        b.out.nodes = b.out.nodes.saturating_add(d.nodes);
+                        break;
+                    }
                 }
             }
         }

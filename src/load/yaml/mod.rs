@@ -29,7 +29,7 @@ use scalars::*;
 
 /// Bounds that keep hostile input cheap. Depth also bounds the depth of every returned value,
 /// so dropping or walking it recursively is safe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Limits {
     /// Deepest allowed nesting of mappings and sequences (default 64).
     pub max_depth: usize,
@@ -40,11 +40,16 @@ pub struct Limits {
     pub max_alias_nodes: usize,
     /// Documents allowed in one stream (default 100,000).
     pub max_documents: usize,
+    /// Nodes that all documents of one stream may build together, aliases expanded (default
+    /// 2,000,000; counted as for `max_alias_nodes`). The alias budget is per document and a
+    /// file's documents are all held at once: without this, many small documents each within
+    /// their alias budget multiply a small file into gigabytes.
+    pub max_file_nodes: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_depth: 64, max_alias_nodes: 10_000, max_documents: 100_000 }
+        Limits { max_depth: 64, max_alias_nodes: 10_000, max_documents: 100_000, max_file_nodes: 2_000_000 }
     }
 }
 
@@ -78,6 +83,25 @@ pub enum ProblemKind {
     UnsupportedValue,
     /// More than [`Limits::max_documents`] documents; loading stopped there.
     TooManyDocuments,
+    /// The documents built more than [`Limits::max_file_nodes`] nodes; loading stopped there
+    /// (the document being built is dropped).
+    TooManyNodes,
+}
+
+impl ProblemKind {
+    /// The diagnostic code a problem of this kind is reported under, wherever YAML is read.
+    pub fn code(self) -> crate::diag::Code {
+        use crate::diag::Code;
+        match self {
+            ProblemKind::Syntax => Code::YamlSyntax,
+            ProblemKind::DuplicateKey => Code::DuplicateKey,
+            ProblemKind::TooDeep => Code::YamlTooDeep,
+            ProblemKind::AliasLimit => Code::YamlAliasLimit,
+            ProblemKind::UnsupportedKey | ProblemKind::UnsupportedValue => Code::YamlUnsupported,
+            ProblemKind::TooManyDocuments => Code::TooManyDocuments,
+            ProblemKind::TooManyNodes => Code::FileTooComplex,
+        }
+    }
 }
 
 /// A located problem.
@@ -100,6 +124,8 @@ pub struct Parsed {
     pub documents: Vec<Document>,
     /// Problems in the order they were found.
     pub problems: Vec<Problem>,
+    /// Nodes built, aliases expanded (what [`Limits::max_file_nodes`] bounds).
+    pub nodes: u64,
 }
 
 /// Source positions of the node at a JSON pointer.

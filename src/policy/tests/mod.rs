@@ -5,6 +5,7 @@ mod attacks;
 mod basics;
 mod reviews;
 mod standard;
+mod valid;
 mod windows;
 
 use chrono::{DateTime, FixedOffset};
@@ -199,6 +200,8 @@ impl Case {
             head_sha: self.head_sha.as_deref(),
             now: self.now,
             unreadable: &[],
+            validity: None,
+            config_changed: false,
         };
         let first = evaluate(&input);
         assert_eq!(first, evaluate(&input), "the gate is deterministic");

@@ -178,6 +178,11 @@ fn an_unreadable_freeze_fails_closed_and_ignore_skips_windows() {
 /// 4h, Europe/Berlin), and a head that scales `ci:web` (a component of catalog) under a normal
 /// change with `window` (null: none).
 fn sunday(window: Value, change_type: &str) -> Verdict {
+    sunday_with(json!({ "window": window }), change_type)
+}
+
+/// [`sunday`] with the change request's `extra` fields.
+fn sunday_with(extra: Value, change_type: &str) -> Verdict {
     let mut base = world();
     base = with(
         base,
@@ -201,7 +206,7 @@ fn sunday(window: Value, change_type: &str) -> Verdict {
         "web",
         json!({"class": "k8s/deployment", "environment": "staging", "attributes": {"replicas": 5}}),
     );
-    let request = change_with("chg-1", change_type, &["ci:web"], json!({"window": window}));
+    let request = change_with("chg-1", change_type, &["ci:web"], extra);
     let head = with(with(base.clone(), web), request);
     Case::new(base, head).run()
 }
@@ -305,4 +310,44 @@ fn dropping_the_maintenance_windows_at_head_does_not_escape_them() {
     let v = Case::new(base, head).run();
     assert_status(&v, "change-windows", Status::Fail);
     assert_status(&v, "coverage", Status::Pass);
+}
+
+#[test]
+fn a_change_added_already_closed_is_held_to_its_window() {
+    // No window at all: a normal change cannot skip it by claiming to be finished.
+    let closed = json!({"window": null, "state": "closed", "closure": {"code": "successful"}});
+    let v = sunday_with(closed, "normal");
+    let cw = rule(&v, "change-windows");
+    assert_eq!(cw.status, Status::Fail, "{v:#?}");
+    assert_eq!(cw.reason, "change:chg-1 has no window; only emergency changes may leave it out");
+    assert_eq!(v.verdict, Decision::Block);
+    // A window outside the maintenance windows, claimed done: still outside.
+    let closed = json!({"window": span("2026-06-10T12:00:00Z", "2026-06-10T13:00:00Z"),
+                        "state": "closed", "closure": {"code": "successful"}});
+    assert_status(&sunday_with(closed, "standard"), "change-windows", Status::Fail);
+    // In any state but cancelled (which authorises nothing and so covers nothing).
+    for state in ["new", "review", "implement"] {
+        let v = sunday_with(json!({"window": null, "state": state}), "normal");
+        assert_status(&v, "change-windows", Status::Fail);
+    }
+    let v = sunday_with(json!({"window": null, "state": "cancelled"}), "normal");
+    assert_status(&v, "coverage", Status::Fail);
+    assert_eq!(v.verdict, Decision::Block);
+}
+
+#[test]
+fn a_change_added_already_closed_still_needs_its_approvals_and_freezes() {
+    // chg-1 changes ci:pg (reaching checkout, tier 1) during a tier-1 freeze, claiming to be
+    // closed already: the freeze, the owners and the CAB all still apply.
+    let closed = change_with(
+        "chg-1",
+        "normal",
+        &["ci:pg"],
+        json!({"state": "closed", "closure": {"code": "successful"}}),
+    );
+    let v = frozen(false, vec![closed]).run();
+    assert_status(&v, "freeze", Status::Fail);
+    assert_status(&v, "coverage", Status::Pass);
+    assert_status(&v, "cab", Status::Fail);
+    assert_status(&v, "owners-of-impacted-services", Status::Fail);
 }

@@ -14,6 +14,7 @@ mod names;
 mod policy;
 mod policy_rules;
 pub mod refs;
+mod scorecards;
 mod sla;
 mod time;
 
@@ -47,7 +48,7 @@ pub fn check(input: &RuleInput) -> Vec<Diagnostic> {
     // The rules are independent: run them on every core. Each writes its own list, and the
     // lists are joined in a fixed order, so the result does not depend on the thread count.
     type Rule = fn(&Context, &mut Vec<Diagnostic>);
-    const RULES: [Rule; 11] = [
+    const RULES: [Rule; 12] = [
         names::check,
         refs::check,
         cycles::check,
@@ -59,6 +60,7 @@ pub fn check(input: &RuleInput) -> Vec<Diagnostic> {
         policy_rules::check,
         catalog::check,
         hygiene::check,
+        scorecards::check,
     ];
     use rayon::prelude::*;
     let found: Vec<Vec<Diagnostic>> = RULES

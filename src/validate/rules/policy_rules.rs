@@ -15,6 +15,7 @@ use crate::model::{Entity, Kind, OwnersOf, PolicySpec, Spec};
 const BUILT_IN: &[&str] = &[
     "policy",
     "readable",
+    "valid",
     "coverage",
     "lifecycle",
     "standard-changes",
@@ -22,6 +23,7 @@ const BUILT_IN: &[&str] = &[
     "freeze",
     "change-windows",
     "policy-owners",
+    "scorecards",
     "no-rule-applied",
 ];
 

@@ -131,6 +131,7 @@ pub fn references(entity: &Entity) -> Vec<RefSite<'_>> {
                 s.opt(&format!("/spec/approvals/{i}/require/team"), &rule.require.team);
             }
         }
+        Spec::Scorecard(_) => {}
     }
     s.out
 }

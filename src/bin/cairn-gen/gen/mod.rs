@@ -82,6 +82,8 @@ pub(crate) struct Counts {
     catalog: usize,
     slas: usize,
     changes: usize,
+    /// How many of `changes` are the open, future ones (default: 40%).
+    open_changes: Option<usize>,
     kb: usize,
 }
 
@@ -95,6 +97,7 @@ impl Counts {
             catalog: pct(0.04, 3),
             slas: pct(0.03, 2),
             changes: pct(0.04, 4),
+            open_changes: None,
             kb: pct(0.04, 3),
         }
     }
@@ -122,8 +125,19 @@ pub(crate) struct Gen {
 }
 
 /// The repository of about `n` entities, in memory.
+#[cfg(test)]
 pub(crate) fn generate(n: usize, seed: u64) -> Vec<Doc> {
-    let counts = Counts::for_total(n);
+    generate_with(n, seed, None)
+}
+
+/// [`generate`], with `open` change requests planned for 2027 (not closed: active) instead of
+/// 40% of them (for the conflicts benchmark).
+pub(crate) fn generate_with(n: usize, seed: u64, open: Option<usize>) -> Vec<Doc> {
+    let mut counts = Counts::for_total(n);
+    if let Some(open) = open {
+        counts.changes = counts.changes * 6 / 10 + open;
+        counts.open_changes = Some(open);
+    }
     let mut g = Gen {
         rng: Rng::new(seed),
         docs: Vec::with_capacity(n + 16),
@@ -147,7 +161,7 @@ pub(crate) fn generate(n: usize, seed: u64) -> Vec<Doc> {
     g.gen_services();
     g.gen_slas(counts.slas);
     g.gen_catalog(counts.catalog);
-    g.gen_changes(counts.changes);
+    g.gen_changes(counts.changes, counts.open_changes);
     g.gen_kb(counts.kb);
     g.gen_policy_and_config();
     g.docs

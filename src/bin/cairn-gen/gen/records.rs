@@ -268,13 +268,13 @@ impl Gen {
         }
     }
 
-    pub(crate) fn gen_changes(&mut self, total: usize) {
+    pub(crate) fn gen_changes(&mut self, total: usize, open: Option<usize>) {
         let deployments: Vec<usize> =
             (0..self.cis.len()).filter(|&i| self.cis[i].ty == CiType::Deployment).collect();
         let live_cis: Vec<usize> = (0..self.cis.len()).filter(|&i| !self.cis[i].retired).collect();
         let mut names: Vec<String> = Vec::new();
         // The older 60% are from 2026 and mostly done; the rest are planned for 2027.
-        let past = total * 6 / 10;
+        let past = open.map_or(total * 6 / 10, |open| total.saturating_sub(open));
         for i in 0..total {
             let is_past = i < past;
             let (year, seq) = if is_past { (2026, i + 1) } else { (2027, i - past + 1) };

@@ -1,5 +1,6 @@
 //! Occurrences of windows: one-off periods, and recurring ones whose start times are a cron
-//! expression read in the window's time zone.
+//! expression read in the window's time zone. Shared by the gate (`policy`) and change
+//! conflicts and scheduling (`conflicts`); pure.
 //!
 //! Recurring windows are expanded in local wall-clock time and then placed on the time line:
 //! croner walks the wall clock (as if it were UTC, so it never sees a daylight-saving change),
@@ -32,7 +33,7 @@ const MAX_GAP_MINUTES: u32 = 48 * 60;
 
 /// One occurrence of a window, `[start, end)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Occurrence {
+pub struct Occurrence {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     /// `2026-03-29 03:00 CEST → 07:00 CEST` (recurring, in the window's zone) or with offsets as
@@ -41,7 +42,7 @@ pub(super) struct Occurrence {
 }
 
 /// A window's schedule, ready to answer questions.
-pub(super) enum Schedule {
+pub enum Schedule {
     OneOff { start: DateTime<FixedOffset>, end: DateTime<FixedOffset> },
     Recurring { cron: Box<Cron>, tz: Tz, length: TimeDelta },
 }
@@ -103,30 +104,79 @@ impl Schedule {
             }
             Schedule::Recurring { cron, tz, length } => {
                 let start = latest_recurring_start(cron, tz, t, inclusive)?;
-                let end = start.checked_add_signed(*length)?;
-                let (local_start, local_end) = (start.with_timezone(tz), end.with_timezone(tz));
-                let text = format!(
-                    "{} → {}",
-                    local_start.format("%Y-%m-%d %H:%M %Z"),
-                    local_end.format(if local_start.date_naive() == local_end.date_naive() {
-                        "%H:%M %Z"
-                    } else {
-                        "%Y-%m-%d %H:%M %Z"
-                    })
-                );
-                Some(Occurrence { start, end, text })
+                recurring_occurrence(tz, *length, start)
             }
         }
     }
+
+    /// The occurrences that overlap `[from, until)`, in order, at most `max` of them (and at
+    /// most [`MAX_FORWARD_STEPS`] cron matches looked at): for listing the windows of a period.
+    pub fn occurrences(&self, from: DateTime<Utc>, until: DateTime<Utc>, max: usize) -> Vec<Occurrence> {
+        let Schedule::Recurring { cron, tz, length } = self else {
+            return self.overlapping(from, until).into_iter().take(max).collect();
+        };
+        let mut out: Vec<Occurrence> = Vec::new();
+        // One that started before `from` and still runs.
+        if let Some(o) = self.latest_starting(from, false).filter(|o| o.end > from) {
+            out.push(o);
+        }
+        // Then every start in [from, until), walking the wall clock forwards from a little
+        // before `from`'s local time (a fold repeats at most that much).
+        let Some(local) =
+            from.with_timezone(tz).naive_local().checked_sub_signed(TimeDelta::hours(FOLD_MARGIN_HOURS))
+        else {
+            return out;
+        };
+        let mut probe = local.and_utc();
+        let mut first = true;
+        for _ in 0..MAX_FORWARD_STEPS {
+            if out.len() >= max {
+                break;
+            }
+            let Ok(wall) = cron.find_next_occurrence(&probe, first) else { break };
+            first = false;
+            probe = wall;
+            let Some(start) = place(tz, wall.naive_utc()) else { continue };
+            if start >= until {
+                break;
+            }
+            if start < from || out.last().is_some_and(|o| o.start >= start) {
+                continue;
+            }
+            if let Some(o) = recurring_occurrence(tz, *length, start) {
+                out.push(o);
+            }
+        }
+        out
+    }
+}
+
+/// The most cron matches [`Schedule::occurrences`] looks at.
+pub const MAX_FORWARD_STEPS: usize = 50_000;
+
+/// The occurrence of a recurring window that starts at `start`, with its text in the zone.
+fn recurring_occurrence(tz: &Tz, length: TimeDelta, start: DateTime<Utc>) -> Option<Occurrence> {
+    let end = start.checked_add_signed(length)?;
+    let (local_start, local_end) = (start.with_timezone(tz), end.with_timezone(tz));
+    let text = format!(
+        "{} → {}",
+        local_start.format("%Y-%m-%d %H:%M %Z"),
+        local_end.format(if local_start.date_naive() == local_end.date_naive() {
+            "%H:%M %Z"
+        } else {
+            "%Y-%m-%d %H:%M %Z"
+        })
+    );
+    Some(Occurrence { start, end, text })
 }
 
 /// `2026-12-20 00:00 +01:00 → 2027-01-04 00:00 +01:00`.
-pub(super) fn fixed_text(start: &DateTime<FixedOffset>, end: &DateTime<FixedOffset>) -> String {
+pub fn fixed_text(start: &DateTime<FixedOffset>, end: &DateTime<FixedOffset>) -> String {
     format!("{} → {}", instant_text(start), instant_text(end))
 }
 
 /// `2026-12-20 00:00 +01:00`.
-pub(super) fn instant_text(t: &DateTime<FixedOffset>) -> String {
+pub fn instant_text(t: &DateTime<FixedOffset>) -> String {
     t.format("%Y-%m-%d %H:%M %:z").to_string()
 }
 
@@ -236,6 +286,31 @@ mod tests {
         // The repeated hour has no second set of occurrences.
         assert!(minutely.at(t("2026-10-25T02:30:30+01:00")).is_none());
         assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn occurrences_list_a_period_once_each_across_dst() {
+        let w = sunday_night();
+        let list = w.occurrences(t("2026-03-20T00:00:00Z"), t("2026-04-06T00:00:00Z"), 10);
+        let texts: Vec<&str> = list.iter().map(|o| o.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "2026-03-22 02:00 CET → 06:00 CET",
+                "2026-03-29 03:00 CEST → 07:00 CEST",
+                "2026-04-05 02:00 CEST → 06:00 CEST"
+            ]
+        );
+        // One already running at `from` comes first; `max` bounds the list.
+        let list = w.occurrences(t("2026-03-22T03:00:00+01:00"), t("2026-12-31T00:00:00Z"), 2);
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].start, t("2026-03-22T02:00:00+01:00"));
+        // An hourly window in the fall-back fold: 02:00 once.
+        let hourly = schedule(serde_json::json!({"type": "maintenance", "cron": "0 * * * *",
+                                                 "duration": "30m", "timezone": "Europe/Berlin"}));
+        let list = hourly.occurrences(t("2026-10-25T01:30:00+02:00"), t("2026-10-25T04:00:00+01:00"), 10);
+        let starts: Vec<String> = list.iter().map(|o| o.text.clone()).collect();
+        assert_eq!(starts, ["2026-10-25 02:00 CEST → 02:30 CEST", "2026-10-25 03:00 CET → 03:30 CET"]);
     }
 
     #[test]

@@ -1,0 +1,170 @@
+//! The fuzz targets' entry points, shared by the fuzz targets (fuzz/fuzz_targets/, nightly,
+//! cargo-fuzz) and by tests/fuzz_replay.rs (stable `cargo test`), which replays the seed corpora
+//! and every past crash through them. Each entry point takes arbitrary bytes and must never
+//! panic, hang or allocate without bound; what it checks beyond that is written at each one.
+
+#![allow(dead_code)]
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+use cairn::load::Request;
+use cairn::report::{self, Format, Sources, Style, Summary};
+
+/// The formats every finding is written in.
+const FORMATS: [Format; 6] =
+    [Format::Human, Format::Json, Format::Sarif, Format::Github, Format::Gitlab, Format::Markdown];
+
+/// A team the fuzzed file can reference (`owner: team:platform`), so that inputs reach the
+/// cross-file rules, not only the schema.
+const TEAM: &str =
+    "apiVersion: cairn/v1\nkind: Team\nmetadata: {name: platform}\nspec:\n  members: [{login: ada}]\n";
+
+thread_local! {
+    /// A scratch directory per thread (the replay test runs on several threads).
+    static SCRATCH: RefCell<Option<PathBuf>> = const { RefCell::new(None) };
+}
+
+fn scratch() -> PathBuf {
+    SCRATCH.with(|cell| {
+        cell.borrow_mut()
+            .get_or_insert_with(|| {
+                let base = if Path::new("/dev/shm").is_dir() {
+                    PathBuf::from("/dev/shm")
+                } else {
+                    std::env::temp_dir()
+                };
+                let thread =
+                    format!("{:?}", std::thread::current().id()).replace(|c: char| !c.is_ascii_digit(), "");
+                let dir = base.join(format!("cairn-fuzz-{}-{thread}", std::process::id()));
+                let _ = std::fs::remove_dir_all(&dir);
+                std::fs::create_dir_all(&dir).expect("scratch directory");
+                dir
+            })
+            .clone()
+    })
+}
+
+struct Texts<'a>(&'a cairn::load::Loaded);
+
+impl Sources for Texts<'_> {
+    fn text(&self, file: &str) -> Option<&str> {
+        self.0.files.get(file).map(|f| &*f.text)
+    }
+}
+
+/// The file the first byte selects (so the corpus covers every reader), and its contents.
+fn split(data: &[u8]) -> (&'static str, &[u8]) {
+    match data.split_first() {
+        Some((selector, rest)) => {
+            let name = match selector % 4 {
+                0 => "entity.yaml",
+                1 => "kb/article.md",
+                2 => "cairn.yaml",
+                _ => "more.yml",
+            };
+            (name, rest)
+        }
+        None => ("entity.yaml", data),
+    }
+}
+
+/// One file (beside a fixed team) through `cairn validate` and every output format. Checks:
+/// every finding points at a line and column ≥ 1 inside a file that was read or at the file as
+/// a whole; the JSON, SARIF and GitLab outputs parse as JSON; a second run gives the same bytes.
+pub fn validate_file(data: &[u8]) {
+    let dir = scratch();
+    let (name, contents) = split(data);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("kb")).expect("scratch");
+    std::fs::write(dir.join("team.yaml"), TEAM).expect("scratch");
+    std::fs::write(dir.join(name), contents).expect("scratch");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+    let first = run_validate(&dir, today);
+    let second = run_validate(&dir, today);
+    assert!(first == second, "validate is not deterministic");
+}
+
+fn run_validate(dir: &Path, today: chrono::NaiveDate) -> Vec<Vec<u8>> {
+    let Ok((loaded, outcome)) = cairn::validate::run(&Request::new(dir, None), today) else {
+        return Vec::new();
+    };
+    let (errors, warnings) = cairn::diag::count(&outcome.diagnostics);
+    let summary = Summary { files: loaded.file_count, entities: outcome.entities.len(), errors, warnings };
+    for d in &outcome.diagnostics {
+        let locations = std::iter::once(&d.primary).chain(d.labels.iter().map(|l| &l.location));
+        for location in locations {
+            if let Some(span) = location.span {
+                // Lines of the file's bytes as written (its text may not have been kept: not UTF-8).
+                let bytes = std::fs::read(dir.join(&*location.file)).unwrap_or_default();
+                let lines = bytes.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+                assert!(
+                    span.line >= 1
+                        && span.col >= 1
+                        && span.line <= lines
+                        && (span.end_line, span.end_col) >= (span.line, span.col),
+                    "finding {} at {span:?} in a file of {lines} lines",
+                    d.code.name()
+                );
+            }
+        }
+    }
+    let mut outputs = Vec::new();
+    for format in FORMATS {
+        let mut out = Vec::new();
+        report::write_diagnostics(
+            &mut out,
+            format,
+            &outcome.diagnostics,
+            &summary,
+            &Texts(&loaded),
+            Style::default(),
+        )
+        .expect("writing to memory");
+        if matches!(format, Format::Json | Format::Sarif | Format::Gitlab) {
+            serde_json::from_slice::<serde_json::Value>(&out).expect("JSON output parses");
+        }
+        outputs.push(out);
+    }
+    outputs
+}
+
+/// The tree a fuzzed patch applies to.
+fn tree(path: &str) -> Option<Vec<u8>> {
+    match path {
+        "team.yaml" => Some(TEAM.as_bytes().to_vec()),
+        "services/checkout.yaml" => Some(
+            b"apiVersion: cairn/v1\nkind: Service\nmetadata: {name: checkout}\nspec:\n  owner: team:platform\n  tier: 1\n"
+                .to_vec(),
+        ),
+        _ => None,
+    }
+}
+
+/// A patch through the applier. Checks: a patch that applies only touches paths inside the
+/// tree, and every byte it adds comes from the patch itself.
+pub fn apply_patch(data: &[u8]) {
+    match cairn::load::apply_patch(data, &tree) {
+        Ok(changes) => {
+            for (path, contents) in &changes {
+                assert!(
+                    !path.starts_with('/') && !path.split('/').any(|c| c == ".." || c == ".git"),
+                    "{path:?}"
+                );
+                if let Some(bytes) = contents {
+                    for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+                        let known = tree(path).is_some_and(|t| contains(&t, line));
+                        assert!(known || contains(data, line), "{path}: line not from the patch or the tree");
+                    }
+                }
+            }
+        }
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}

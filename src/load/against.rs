@@ -1,0 +1,217 @@
+//! Other revisions to compare with (`cairn conflicts --against`, the gate's `--against`):
+//! revisions and ref globs expanded to commits, and the documents a revision holds where it
+//! differs from the tree being checked.
+//!
+//! Only the differing files are read: a tree diff between the two revisions skips every
+//! identical subtree, so comparing with twenty open pull requests costs twenty small diffs, not
+//! twenty whole trees. Files that are the same in both hold the same change requests, which
+//! are one change.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use git2::{Delta, DiffOptions, ObjectType, Oid, Repository};
+
+use super::source::{display_prefix, resolve_commit, Filter};
+use super::{parse_file, yaml, Contents, LoadError, Loaded, Paths, DEFAULT_MAX_FILE_SIZE};
+use crate::model::Config;
+
+/// A revision to compare with: its name as written (or the ref a glob matched) and its commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub name: String,
+    pub commit: Oid,
+}
+
+/// Whether `spec` is a ref glob (`refs/remotes/origin/pr/*`) rather than a revision.
+fn is_glob(spec: &str) -> bool {
+    spec.contains(['*', '?', '['])
+}
+
+fn open(path: &Path) -> Result<Repository, LoadError> {
+    Repository::discover(path)
+        .map_err(|e| LoadError::NotARepository(path.display().to_string(), e.message().to_owned()))
+}
+
+/// Expands revisions and ref globs into commits, in the order given (a glob's refs sorted by
+/// name), each commit once. A glob may match nothing (no open pull requests); a revision that
+/// does not resolve is an error. Refs that do not point at a commit are skipped.
+pub fn expand_revisions(path: &Path, specs: &[String]) -> Result<Vec<Revision>, LoadError> {
+    if specs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let repo = open(path)?;
+    let mut out: Vec<Revision> = Vec::new();
+    let mut push = |name: String, commit: Oid| {
+        if !out.iter().any(|r| r.commit == commit) {
+            out.push(Revision { name, commit });
+        }
+    };
+    for spec in specs {
+        if !is_glob(spec) {
+            push(spec.clone(), resolve_commit(&repo, spec)?);
+            continue;
+        }
+        let refs = repo
+            .references_glob(spec)
+            .map_err(|e| LoadError::Revision(spec.clone(), e.message().to_owned()))?;
+        let mut found: Vec<(String, Oid)> = Vec::new();
+        for reference in refs.flatten() {
+            let Some(name) = reference.name().ok().map(str::to_owned) else { continue };
+            if let Ok(commit) = reference.peel_to_commit() {
+                found.push((name, commit.id()));
+            }
+        }
+        found.sort();
+        for (name, commit) in found {
+            push(name, commit);
+        }
+    }
+    Ok(out)
+}
+
+/// The tree of `commit` at `inside` (a directory of the work tree); `None` when the revision
+/// has no such directory.
+fn subtree<'r>(
+    repo: &'r Repository,
+    commit: Oid,
+    inside: &Path,
+    name: &str,
+) -> Result<Option<git2::Tree<'r>>, LoadError> {
+    let fail = |e: git2::Error| LoadError::Revision(name.to_owned(), e.message().to_owned());
+    let root = repo.find_commit(commit).and_then(|c| c.tree()).map_err(fail)?;
+    if inside.as_os_str().is_empty() {
+        return Ok(Some(root));
+    }
+    match root.get_path(inside) {
+        Ok(entry) if entry.kind() == Some(ObjectType::Tree) => {
+            Ok(Some(repo.find_tree(entry.id()).map_err(fail)?))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The cairn documents of revision `rev` in the files (under `path`) where it differs from
+/// `relative_to` (a revision; default `HEAD`): added, modified, renamed or copied files the
+/// tree's `cairn.yaml` globs admit (`config`; when `None`, the one at `relative_to`), symbolic
+/// links never followed. Files are named `REV:path`, so that they never pass for the tree's
+/// own files.
+pub fn load_differing(
+    path: &Path,
+    rev: &Revision,
+    relative_to: Option<&str>,
+    config: Option<&Config>,
+) -> Result<Loaded, LoadError> {
+    let repo = open(path)?;
+    let inside = match repo.workdir() {
+        Some(workdir) => {
+            let canon = |p: &Path| {
+                p.canonicalize().map_err(|e| LoadError::NotADirectory(format!("{}: {e}", p.display())))
+            };
+            let (workdir, path) = (canon(workdir)?, canon(path)?);
+            path.strip_prefix(&workdir).map(Path::to_path_buf).unwrap_or_default()
+        }
+        None => std::path::PathBuf::new(),
+    };
+    let base_name = relative_to.unwrap_or("HEAD");
+    // An unborn HEAD (a new repository) has no tree: everything in the revision differs.
+    let base_commit = match resolve_commit(&repo, base_name) {
+        Ok(commit) => Some(commit),
+        Err(_) if relative_to.is_none() => None,
+        Err(e) => return Err(e),
+    };
+    let base_tree = match base_commit {
+        Some(commit) => subtree(&repo, commit, &inside, base_name)?,
+        None => None,
+    };
+    let rev_tree = subtree(&repo, rev.commit, &inside, &rev.name)?;
+    let read_config;
+    let config = match config {
+        Some(config) => config,
+        None => {
+            read_config = base_tree.as_ref().map(|tree| config_at(&repo, tree)).unwrap_or_default();
+            &read_config
+        }
+    };
+    let prefix = display_prefix(path);
+    let mut loaded = Loaded {
+        paths: Paths { prefix: prefix.clone(), repository_prefix: String::new() },
+        config: config.clone(),
+        ..Loaded::default()
+    };
+    let Some(rev_tree) = rev_tree else { return Ok(loaded) };
+    let mut options = DiffOptions::new();
+    options.ignore_submodules(true);
+    let diff = repo
+        .diff_tree_to_tree(base_tree.as_ref(), Some(&rev_tree), Some(&mut options))
+        .map_err(|e| LoadError::Git(e.message().to_owned()))?;
+    let filter = Filter::new(&config.include, &config.exclude)
+        .or_else(|_| Filter::new(&[], &[]))
+        .map_err(|(_, _, e)| LoadError::Git(e))?;
+    let mut files: Vec<(String, Oid)> = Vec::new();
+    for delta in diff.deltas() {
+        if !matches!(delta.status(), Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied) {
+            continue;
+        }
+        let new = delta.new_file();
+        if new.mode() != git2::FileMode::Blob && new.mode() != git2::FileMode::BlobExecutable {
+            continue;
+        }
+        let Some(relative) = new.path().and_then(Path::to_str).map(|p| p.replace('\\', "/")) else {
+            continue;
+        };
+        if relative.split('/').any(|part| part == ".git") || !filter.wants(&relative) {
+            continue;
+        }
+        files.push((relative, new.id()));
+    }
+    files.sort();
+    let max_size = config.limits.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let limits = yaml::Limits {
+        max_depth: config.limits.max_depth.map_or(yaml::Limits::default().max_depth, |d| d as usize),
+        max_alias_nodes: config
+            .limits
+            .max_alias_nodes
+            .map_or(yaml::Limits::default().max_alias_nodes, |n| n as usize),
+        ..yaml::Limits::default()
+    };
+    loaded.file_count = files.len();
+    for (relative, id) in files {
+        let shown: Arc<str> = format!("{}:{prefix}{relative}", rev.name).into();
+        let contents = match repo.find_blob(id) {
+            Ok(blob) if blob.size() as u64 > max_size => Contents::TooLarge,
+            Ok(blob) => Contents::Bytes(blob.content().to_vec()),
+            Err(e) => Contents::Unreadable(e.message().to_owned()),
+        };
+        let (file, text) = parse_file(&shown, contents, max_size, &limits);
+        if let Some(text) = text {
+            loaded.files.insert(shown.clone(), text);
+        }
+        loaded.diagnostics.extend(file.diagnostics);
+        loaded.documents.extend(file.documents);
+    }
+    Ok(loaded)
+}
+
+/// The `cairn.yaml` at the root of `tree`, or the defaults when there is none (or it does not
+/// read: `cairn validate` says why).
+fn config_at(repo: &Repository, tree: &git2::Tree) -> Config {
+    let Some(entry) = tree.get_name(super::CONFIG_FILE) else { return Config::default() };
+    let Ok(blob) = repo.find_blob(entry.id()) else { return Config::default() };
+    if blob.size() as u64 > DEFAULT_MAX_FILE_SIZE {
+        return Config::default();
+    }
+    let name: Arc<str> = super::CONFIG_FILE.into();
+    let (parsed, _) = parse_file(
+        &name,
+        Contents::Bytes(blob.content().to_vec()),
+        DEFAULT_MAX_FILE_SIZE,
+        &yaml::Limits::default(),
+    );
+    parsed
+        .values
+        .into_iter()
+        .next()
+        .and_then(|(_, value)| serde_json::from_value::<Config>(value).ok())
+        .unwrap_or_default()
+}
