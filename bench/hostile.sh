@@ -69,7 +69,7 @@ ROWS=""
 for shape in "${SHAPES[@]}"; do
     make_repo "$shape"
     dir=$OUT/$shape
-    mb=$(git -C "$dir" ls-files -z | xargs -0 du -cb --apparent-size | tail -n 1 | awk '{printf "%.1f", $1 / 1048576}')
+    mb=$(cd "$dir" && git ls-files -z | xargs -0 du -cb --apparent-size | tail -n 1 | awk '{printf "%.1f", $1 / 1048576}')
     desc=$(grep -o "(\"$shape\", \"[^\"]*\")" "$ROOT/src/bin/cairn-gen/hostile.rs" | sed 's/^("[^"]*", "//; s/")$//')
     commands=("validate:$CAIRN validate . --format json"
         "impact:$CAIRN impact --base HEAD~1 --head HEAD --format json"
