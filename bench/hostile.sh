@@ -79,7 +79,7 @@ for shape in "${SHAPES[@]}"; do
         name=${entry%%:*}
         rm -rf "$OUT/site-$shape"
         read -r wall rss code < <(measure "$dir" ${entry#*:})
-        findings=$(grep -o '"code": *"[a-z-]*"' "$OUT/stdout.txt" 2>/dev/null | sed 's/.*"\([a-z-]*\)"/\1/' | sort | uniq -c | sort -rn | head -n 3 | awk '{printf "%s%s×%s", sep, $2, $1; sep=", "}')
+        findings=$(set +o pipefail; grep -o '"code": *"[a-z-]*"' "$OUT/stdout.txt" 2>/dev/null | sed 's/.*"\([a-z-]*\)"/\1/' | sort | uniq -c | sort -rn | head -n 3 | awk '{printf "%s%s×%s", sep, $2, $1; sep=", "}' || true)
         echo "$shape $name: ${wall}s ${rss}MB exit $code ${findings}" >&2
         ROWS+="| $shape | $mb | \`$name\` | $wall s | $rss MB | $code | ${findings:-–} | $(verdict "$wall" "$rss") |"$'\n'
     done
