@@ -164,3 +164,22 @@ fn the_gate_fails_closed_when_the_head_is_past_a_bound() {
     assert_eq!(verdict["verdict"], "block");
     assert!(verdict.to_string().contains("file-too-complex"), "{verdict:#}");
 }
+
+#[test]
+fn two_hundred_thousand_unknown_fields_cost_a_thousand_findings() {
+    // Before the bound, findings were deduplicated pairwise: 200,000 unknown fields took hours.
+    let dir = tempfile::tempdir().unwrap();
+    with_team(dir.path());
+    let mut text = String::from("apiVersion: cairn/v1\nkind: Team\nmetadata: {name: noisy}\nspec:\n");
+    for i in 0..200_000 {
+        text.push_str(&format!("  u{i:06}: 1\n"));
+    }
+    write(dir.path(), &[("noisy.yaml", &text)]);
+    let (code, report) = json(dir.path(), &["validate"]);
+    assert_eq!(code, 1);
+    let found = located(&report, "unknown-field");
+    assert_eq!(found.len(), 1_000);
+    assert_eq!(found[0], ("noisy.yaml".to_owned(), 5));
+    let last = &report["diagnostics"][999]["notes"];
+    assert!(last.to_string().contains("199000 more schema findings"), "{last}");
+}

@@ -42,7 +42,7 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 pub const DEFAULT_MAX_TOTAL_SIZE: u64 = 256 * 1024 * 1024;
 
 /// Default most nodes built in one run, aliases expanded.
-pub const DEFAULT_MAX_TOTAL_NODES: u64 = 8_000_000;
+pub const DEFAULT_MAX_TOTAL_NODES: u64 = 6_000_000;
 
 /// Files are parsed in groups, in path order, so that the run's node budget is handed out the
 /// same way whatever the thread count: a group holds files up to this many bytes...

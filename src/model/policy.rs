@@ -292,7 +292,7 @@ pub struct Limits {
     #[schemars(range(min = 1))]
     pub max_total_size: Option<u64>,
     /// Most nodes that all files of a tree may build together, aliases expanded; handed out to
-    /// files in path order. Default: 8000000.
+    /// files in path order. Default: 6000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub max_total_nodes: Option<u64>,

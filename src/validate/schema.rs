@@ -210,7 +210,12 @@ fn typed<T: DeserializeOwned>(value: Value, base: &str, place: &Place) -> Result
     })
 }
 
-/// Every schema error of `value`, as diagnostics, deduplicated by place and code.
+/// Most schema findings reported for one document; the rest are counted in a note. A document
+/// of a million unknown fields would otherwise cost a million findings' memory and output.
+const MAX_FINDINGS_PER_DOCUMENT: usize = 1_000;
+
+/// Every schema error of `value`, as diagnostics, deduplicated by place and code (at most
+/// [`MAX_FINDINGS_PER_DOCUMENT`]).
 fn schema_diagnostics(
     schema: &Value,
     validator: &jsonschema::Validator,
@@ -218,8 +223,21 @@ fn schema_diagnostics(
     place: &Place,
 ) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
+    // Deduplicated through a set: a document with a million unknown fields must stay linear.
+    let mut seen: std::collections::HashSet<(Code, String)> = std::collections::HashSet::new();
+    let mut skipped: usize = 0;
     for error in validator.iter_errors(value) {
         let pointer = error.instance_path().as_str().to_owned();
+        if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+            // Described one by one below; past the bound only counted, never built.
+            skipped += unexpected.len().saturating_sub(MAX_FINDINGS_PER_DOCUMENT.saturating_sub(out.len()));
+        }
+        if out.len() >= MAX_FINDINGS_PER_DOCUMENT {
+            if !matches!(error.kind(), ValidationErrorKind::AdditionalProperties { .. }) {
+                skipped += 1;
+            }
+            continue;
+        }
         let schema_path: Vec<String> = error.schema_path().iter().map(|s| s.to_string()).collect();
         if rule_owned(schema, &schema_path) {
             continue;
@@ -227,10 +245,18 @@ fn schema_diagnostics(
         let instance = error.instance();
         let diagnostics =
             describe(schema, &schema_path, &pointer, instance, error.kind(), place, &error.to_string());
-        for d in diagnostics {
-            if !out.iter().any(|o| o.code == d.code && o.primary == d.primary) {
+        for d in diagnostics.into_iter().take(MAX_FINDINGS_PER_DOCUMENT - out.len()) {
+            if seen.insert((d.code, format!("{:?}", d.primary))) {
                 out.push(d);
             }
+        }
+    }
+    if skipped > 0 {
+        if let Some(last) = out.last_mut() {
+            last.notes.push(format!(
+                "note: {skipped} more schema findings in this document are not shown (at most \
+                 {MAX_FINDINGS_PER_DOCUMENT} per document)"
+            ));
         }
     }
     // An error inside an `anyOf` branch is repeated by the branch's parent: keep the deepest.
@@ -257,6 +283,7 @@ fn describe(
                 .unwrap_or_default();
             unexpected
                 .iter()
+                .take(MAX_FINDINGS_PER_DOCUMENT)
                 .map(|name| {
                     let mut d = Diagnostic::new(
                         Code::UnknownField,
