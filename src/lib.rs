@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod diag;
 pub mod graph;
+pub mod health;
 pub mod impact;
 pub mod load;
 pub mod model;

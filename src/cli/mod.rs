@@ -13,6 +13,7 @@ use crate::load::{Loaded, Paths, Request};
 use crate::report::{self, Format, Sources, Style, Summary};
 use crate::{schema, validate};
 
+mod drift;
 mod gate;
 mod impact;
 mod policy;
@@ -51,6 +52,9 @@ pub enum Command {
     Graph(impact::GraphArgs),
     /// Render the service catalog and knowledge base as a static site or as Markdown.
     Render(render::RenderArgs),
+    /// Published knowledge articles whose services, CIs or catalog items changed after the
+    /// article was last edited (walks the git history).
+    Drift(drift::DriftArgs),
     /// Explain a diagnostic code: what it means and how to fix it.
     Explain(ExplainArgs),
 }
@@ -198,6 +202,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Gate(args) => gate::run_gate(&args),
         Command::Policy(args) => policy::run_policy(&args),
         Command::Render(args) => render::run_render(&args),
+        Command::Drift(args) => drift::run_drift(&args),
         Command::Explain(args) => run_explain(&args),
     };
     match result {

@@ -106,6 +106,8 @@ codes! {
     KbReviewDue "kb-review-due" Warning "a knowledge article is past its reviewBy date";
     CiNotVerified "ci-not-verified" Warning "a configuration item was not verified recently";
     Tier1WithoutSla "tier1-without-sla" Warning "a tier-1 service has no SLA";
+    // Service health
+    SlaUnachievable "sla-unachievable" Warning "an availability target is above what the service's dependencies allow";
 }
 
 impl Code {

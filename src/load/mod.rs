@@ -8,6 +8,7 @@
 
 mod cases;
 mod document;
+mod history;
 mod patch;
 mod source;
 pub mod yaml;
@@ -25,6 +26,7 @@ use crate::model::{Config, Kind};
 
 pub use cases::{find_policy_tests, read_case_input, read_policy_test, CaseFile, CASE_FILE};
 pub use document::{front_matter, FrontMatter};
+pub use history::{CommitChanges, CommitInfo, History};
 pub use patch::{apply_patch, PatchError};
 use source::{Contents, Filter, Source};
 

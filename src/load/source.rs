@@ -326,7 +326,7 @@ impl Filter {
         Ok(Filter { include, exclude: build(exclude, false)? })
     }
 
-    fn wants(&self, relative: &str) -> bool {
+    pub(crate) fn wants(&self, relative: &str) -> bool {
         let readable = [".yaml", ".yml", ".md"].iter().any(|ext| relative.ends_with(ext));
         readable
             && relative != super::CONFIG_FILE
@@ -373,7 +373,7 @@ pub(crate) fn resolve_commit(repo: &Repository, rev: &str) -> Result<Oid, LoadEr
     object.peel_to_commit().map(|c| c.id()).map_err(fail)
 }
 
-fn relative_to_workdir(repo: &Repository, path: &Path) -> Result<PathBuf, LoadError> {
+pub(crate) fn relative_to_workdir(repo: &Repository, path: &Path) -> Result<PathBuf, LoadError> {
     let Some(workdir) = repo.workdir() else { return Ok(PathBuf::new()) };
     let canon =
         |p: &Path| p.canonicalize().map_err(|e| LoadError::NotADirectory(format!("{}: {e}", p.display())));
@@ -458,11 +458,11 @@ fn read_memory(bytes: &[u8], max: u64) -> Contents {
     }
 }
 
-fn blob_size(repo: &Repository, id: Oid) -> u64 {
+pub(crate) fn blob_size(repo: &Repository, id: Oid) -> u64 {
     repo.odb().and_then(|odb| odb.read_header(id)).map(|(size, _)| size as u64).unwrap_or(0)
 }
 
-fn read_blob(repo: &Repository, id: Oid, size: u64, max: u64) -> Contents {
+pub(crate) fn read_blob(repo: &Repository, id: Oid, size: u64, max: u64) -> Contents {
     if size > max {
         return Contents::TooLarge;
     }

@@ -61,6 +61,11 @@ pub struct Site<'a> {
     next: BTreeMap<&'a str, Vec<Occurrence>>,
     /// The schedule of each window, by position.
     schedules: FxHashMap<usize, Schedule>,
+    /// The availability ceiling of each service an agreement is written for, by lower-cased
+    /// reference (SLA pages).
+    pub ceilings: std::collections::HashMap<EntityRef, crate::health::ceiling::Ceiling>,
+    /// Knowledge drift, for the articles' banners.
+    pub drift: Option<crate::health::drift::Drift>,
 }
 
 /// What one entity refers to, each target by position.
@@ -221,6 +226,8 @@ impl<'a> Site<'a> {
             page_paths,
             next,
             schedules,
+            ceilings: Default::default(),
+            drift: None,
         }
     }
 

@@ -135,7 +135,7 @@ pub(super) fn org() -> Vec<Entity> {
 }
 
 pub(super) fn options(format: SiteFormat) -> RenderOptions {
-    RenderOptions { format, today: today(), templates: BTreeMap::new() }
+    RenderOptions { format, today: today(), templates: BTreeMap::new(), drift: None }
 }
 
 pub(super) fn site(entities: &[Entity], format: SiteFormat) -> BTreeMap<String, String> {

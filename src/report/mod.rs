@@ -22,6 +22,7 @@
 //! clamps spans that do not fit the text rather than failing.
 
 pub mod cases;
+pub mod drift;
 pub mod gate;
 mod github;
 mod gitlab;
