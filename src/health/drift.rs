@@ -7,7 +7,8 @@
 //! are found by comparing blob ids and only those are parsed, before and after. An article
 //! stops collecting at the first commit (going back) that changed the article itself, and the
 //! walk stops once every article has; changes made in that same commit are not drift, since
-//! the article was edited with them.
+//! the article was edited with them. The first commit (or the first holding the tree) adds
+//! everything, articles included: it ends the walk without being parsed.
 
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
@@ -207,6 +208,17 @@ impl Tracker {
         }
     }
 
+    /// Takes a commit that adds the whole tree: every article still waiting for its last
+    /// change was added there, with everything it lists, so nothing older matters.
+    pub fn everything_added(&mut self, commit: &Commit) {
+        self.commits += 1;
+        for watch in self.articles.iter_mut().filter(|w| !w.done) {
+            watch.done = true;
+            watch.last_edited = Some(commit.clone());
+        }
+        self.pending = 0;
+    }
+
     /// The drifting articles, sorted.
     pub fn finish(self, rev: &str) -> Drift {
         let checked = self.articles.len();
@@ -247,6 +259,10 @@ pub fn find<E: Borrow<Entity>>(
     while !tracker.is_done() {
         let Some(step) = history.next_commit()? else { break };
         let commit = Commit::from(&step.commit);
+        if step.adds_everything {
+            tracker.everything_added(&commit);
+            break;
+        }
         if step.files.is_empty() {
             tracker.commit(&commit, &[]);
             continue;

@@ -36,6 +36,9 @@ pub struct CommitChanges {
     pub files: Vec<Arc<str>>,
     pub before: Vec<RawDocument>,
     pub after: Vec<RawDocument>,
+    /// The commit adds the whole tree (the first commit, or the first where the root exists):
+    /// its files are neither listed nor read, since everything in it is new.
+    pub adds_everything: bool,
 }
 
 /// A first-parent walk back from a revision.
@@ -95,12 +98,14 @@ impl History {
             None => None,
         };
         let info = describe(&commit);
-        if old_tree.as_ref().map(git2::Tree::id) == new_tree.as_ref().map(git2::Tree::id) {
+        let unchanged = old_tree.as_ref().map(git2::Tree::id) == new_tree.as_ref().map(git2::Tree::id);
+        if unchanged || old_tree.is_none() {
             return Ok(Some(CommitChanges {
                 commit: info,
                 files: Vec::new(),
                 before: Vec::new(),
                 after: Vec::new(),
+                adds_everything: !unchanged,
             }));
         }
         let diff = self.repo.diff_tree_to_tree(old_tree.as_ref(), new_tree.as_ref(), None).map_err(git)?;
@@ -125,7 +130,7 @@ impl History {
         files.sort();
         let before = self.documents(old_blobs);
         let after = self.documents(new_blobs);
-        Ok(Some(CommitChanges { commit: info, files, before, after }))
+        Ok(Some(CommitChanges { commit: info, files, before, after, adds_everything: false }))
     }
 
     /// The tree at the root's place in `commit`, if the root exists there as a directory.
