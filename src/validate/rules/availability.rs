@@ -1,10 +1,12 @@
 //! `sla-unachievable`: an availability objective whose target is above the ceiling of its
 //! service's dependency closure (`crate::health::ceiling` works the ceiling out).
 
+use std::collections::HashMap;
+
 use super::{of_kind, value_at, Context};
 use crate::diag::{Code, Diagnostic};
 use crate::health::ceiling::{extra_nine, percent, Availability, Ceiling, Contributor, Source};
-use crate::model::{Metric, SlaType, Unit};
+use crate::model::{EntityRef, Metric, SlaType, Unit};
 
 /// How many of the weakest dependencies a finding names.
 const WEAKEST: usize = 3;
@@ -15,6 +17,8 @@ const TOLERANCE: f64 = 1e-12;
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut model: Option<Availability> = None;
+    // Several agreements (an SLA and OLAs) are often written for one service.
+    let mut known: HashMap<EntityRef, Option<Ceiling>> = HashMap::new();
     for (entity, spec) in of_kind!(cx.entities(), Sla) {
         // An underpinning contract is a supplier's promise about its own part: what the
         // service it underpins needs besides is no reason to doubt it.
@@ -34,7 +38,8 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             if ceiling.is_none() {
                 let model = model.get_or_insert_with(|| Availability::new(cx.entities()));
-                ceiling = model.ceiling(&service.reference());
+                let reference = service.reference();
+                ceiling = known.entry(reference).or_insert_with_key(|r| model.ceiling(r)).clone();
             }
             let Some(ceiling) = &ceiling else { break };
             if target / 100.0 <= ceiling.availability + TOLERANCE {
