@@ -108,10 +108,9 @@ Written by \`bench/drift.sh $N $COMMITS $F\` (run under \`flock /work/bench.lock
 | drift / validate, wall time | ${ratio}× | ≤ 3× |
 | drift / validate, CPU time | ${cpu_ratio}× | |
 
-Why drift costs about one validation: it reads the tree at the revision once (to find the
-articles), then each commit's tree is compared with its parent's by object id, so the
-directories a commit did not touch are skipped whole and only the $F or so files it changed are
-parsed, before and after; the cross-file rules are not run.
+How drift works: it reads the tree at the revision once (to find the articles), then compares
+each commit's tree with its parent's by object id and parses only the $F or so files it
+changed, before and after; the cross-file rules are not run.
 MD
 )
 python3 - "$REPORT" "$SECTION" <<'PY'
