@@ -29,7 +29,7 @@ pub fn acme() -> Vec<Entity> {
 
 /// Pages by path.
 pub fn site(entities: &[Entity], format: SiteFormat) -> BTreeMap<String, Vec<u8>> {
-    let options = RenderOptions { format, today: today(), templates: BTreeMap::new() };
+    let options = RenderOptions { format, today: today(), templates: BTreeMap::new(), drift: None };
     let pages = render(entities, &options).unwrap_or_else(|e| panic!("render failed: {e}"));
     pages.into_iter().map(|p| (p.path, p.bytes)).collect()
 }

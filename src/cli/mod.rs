@@ -14,6 +14,7 @@ use crate::report::{self, Format, Sources, Style, Summary};
 use crate::{schema, validate};
 
 mod conflicts;
+mod drift;
 mod gate;
 mod impact;
 mod import;
@@ -67,6 +68,9 @@ pub enum Command {
     /// Propose the next windows a change could take: inside the maintenance windows, outside
     /// the freezes, clear of other changes.
     Schedule(conflicts::ScheduleArgs),
+    /// Published knowledge articles whose services, CIs or catalog items changed after the
+    /// article was last edited (walks the git history).
+    Drift(drift::DriftArgs),
     /// Explain a diagnostic code: what it means and how to fix it.
     Explain(ExplainArgs),
     /// Start a new cairn repository: configuration, a commented policy, a team, a service
@@ -296,6 +300,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Score(args) => score::run_score(&args),
         Command::Conflicts(args) => conflicts::run_conflicts(&args),
         Command::Schedule(args) => conflicts::run_schedule(&args),
+        Command::Drift(args) => drift::run_drift(&args),
         Command::Explain(args) => run_explain(&args),
         Command::Init(args) => import::run_init(&args.dir),
         Command::Import(args) => import::run_import(&args),

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 
 use crate::diag;
-use crate::load::Request;
+use crate::load::{LoadError, Request};
 use crate::render::{self, Page, RenderOptions, SiteFormat};
 use crate::report::{self, Format, Style, Summary};
 use crate::validate;
@@ -68,7 +68,17 @@ pub fn run_render(args: &RenderArgs) -> Result<i32, String> {
         SiteOutput::Html => SiteFormat::Html,
         SiteOutput::Markdown => SiteFormat::Markdown,
     };
-    let options = RenderOptions { format, today, templates };
+    // In a git repository, the articles' pages say which of their entities changed since.
+    let rev = args.rev.as_deref().unwrap_or("HEAD");
+    let drift = match crate::health::drift::find(&args.path, rev, &outcome.entities, &loaded.config) {
+        Ok(drift) => Some(drift),
+        Err(LoadError::NotARepository(..)) => None,
+        Err(e) => {
+            eprintln!("note: no knowledge drift on the article pages: {e}");
+            None
+        }
+    };
+    let options = RenderOptions { format, today, templates, drift };
     let files = write_site(&args.out, args.force, protected, |write| {
         render::render_each(&outcome.entities, &options, write)
     })?;

@@ -128,6 +128,8 @@ codes! {
     ImportUnknownClass "import-unknown-class" Warning "a ServiceNow class is not in cairn's class table";
     ImportLocationTarget "import-location-target" Warning "a Backstage Location target is missing, a URL, or outside the imported directory";
     ImportInvalidSource "import-invalid-source" Error "a file given to an import is not an export or mapping cairn can read";
+    // Service health
+    SlaUnachievable "sla-unachievable" Warning "an availability target is above what the service's dependencies allow";
 }
 
 impl Code {

@@ -11,6 +11,7 @@ mod cases;
 pub mod confined;
 mod document;
 pub mod external;
+mod history;
 mod patch;
 mod source;
 pub mod yaml;
@@ -29,6 +30,7 @@ use crate::model::{Config, Kind};
 pub use against::{expand_revisions, load_differing, Revision};
 pub use cases::{find_policy_tests, read_case_input, read_policy_test, CaseFile, CASE_FILE};
 pub use document::{front_matter, FrontMatter};
+pub use history::{CommitChanges, CommitInfo, History};
 pub use patch::{apply_patch, nul_position, PatchError};
 use source::{Candidate, Contents, Filter, Source};
 

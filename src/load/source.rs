@@ -510,7 +510,7 @@ pub(crate) fn resolve_commit(repo: &Repository, rev: &str) -> Result<Oid, LoadEr
     object.peel_to_commit().map(|c| c.id()).map_err(fail)
 }
 
-fn relative_to_workdir(repo: &Repository, path: &Path) -> Result<PathBuf, LoadError> {
+pub(crate) fn relative_to_workdir(repo: &Repository, path: &Path) -> Result<PathBuf, LoadError> {
     let Some(workdir) = repo.workdir() else { return Ok(PathBuf::new()) };
     let canon =
         |p: &Path| p.canonicalize().map_err(|e| LoadError::NotADirectory(format!("{}: {e}", p.display())));
@@ -595,11 +595,11 @@ fn read_memory(bytes: &[u8], max: u64) -> Contents {
     }
 }
 
-fn blob_size(repo: &Repository, id: Oid) -> u64 {
+pub(crate) fn blob_size(repo: &Repository, id: Oid) -> u64 {
     repo.odb().and_then(|odb| odb.read_header(id)).map(|(size, _)| size as u64).unwrap_or(0)
 }
 
-fn read_blob(repo: &Repository, id: Oid, size: u64, max: u64) -> Contents {
+pub(crate) fn read_blob(repo: &Repository, id: Oid, size: u64, max: u64) -> Contents {
     if size > max {
         return Contents::TooLarge;
     }

@@ -17,6 +17,7 @@ mod assets;
 mod calendar;
 mod context;
 mod fragments;
+mod health;
 mod lists;
 mod lookup;
 mod markdown;
@@ -63,6 +64,9 @@ pub struct RenderOptions {
     /// Templates that replace the embedded ones, by file name (`service.html`); see
     /// [`template_names`]. Other names are added as extra templates (for `include`).
     pub templates: BTreeMap<String, String>,
+    /// Knowledge drift found in the repository's history, for the articles' banners (`None`
+    /// outside git).
+    pub drift: Option<crate::health::drift::Drift>,
 }
 
 /// One file of the site.
@@ -157,7 +161,9 @@ where
     W: Fn(Page) -> Result<(), String> + Sync,
 {
     let env = templates::environment(options.format, &options.templates)?;
-    let site = Site::new(entities, options.today, options.format);
+    let mut site = Site::new(entities, options.today, options.format);
+    site.ceilings = health::ceilings(entities);
+    site.drift.clone_from(&options.drift);
     let jobs = jobs(&site, options);
     let maker = Maker::new(&site, env, options);
     let first_failure = AtomicUsize::new(usize::MAX);

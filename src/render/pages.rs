@@ -108,6 +108,9 @@ pub struct SlaView {
     pub review_date: Option<String>,
     pub review_overdue: bool,
     pub catalog_items: Vec<Link>,
+    /// The ceiling of the service's dependencies, when the agreement has an availability
+    /// objective.
+    pub availability: Option<super::health::AvailabilityView>,
 }
 
 pub fn sla(site: &Site, from: &str, entity: &Entity, spec: &SlaSpec) -> SlaView {
@@ -136,6 +139,7 @@ pub fn sla(site: &Site, from: &str, entity: &Entity, spec: &SlaSpec) -> SlaView 
         review_overdue: spec.review_date.is_some_and(|d| d < site.today),
         catalog_items: site
             .entity_links(from, site.referrers_of_kind(entity, Kind::CatalogItem, "/spec/sla")),
+        availability: super::health::availability(site, from, spec),
     }
 }
 
@@ -228,6 +232,8 @@ pub struct ArticleView {
     pub catalog_items: Vec<Link>,
     /// Other articles about one of the same services, CIs or catalog items.
     pub see_also: Vec<Link>,
+    /// Listed entities changed after the article was last edited (knowledge drift).
+    pub drift: Vec<super::health::DriftLine>,
 }
 
 pub fn article(site: &Site, from: &str, entity: &Entity, a: &Article) -> ArticleView {
@@ -261,6 +267,7 @@ pub fn article(site: &Site, from: &str, entity: &Entity, a: &Article) -> Article
         cis: site.links(from, spec.cis.iter().map(|r| &r.target)),
         catalog_items: site.links(from, spec.catalog_items.iter().map(|r| &r.target)),
         see_also: site.entity_links(from, see_also),
+        drift: super::health::drift(site, from, entity),
     }
 }
 

@@ -66,6 +66,11 @@ pub struct Site<'a> {
     pub scores: Vec<CardReport<'a>>,
     /// Where each graded entity (by position) is in `scores`: (scorecard, entity) indexes.
     scored: FxHashMap<usize, Vec<(usize, usize)>>,
+    /// The availability ceiling of each service an agreement is written for, by lower-cased
+    /// reference (SLA pages).
+    pub ceilings: std::collections::HashMap<EntityRef, crate::health::ceiling::Ceiling>,
+    /// Knowledge drift, for the articles' banners.
+    pub drift: Option<crate::health::drift::Drift>,
 }
 
 /// What one entity refers to, each target by position.
@@ -238,6 +243,8 @@ impl<'a> Site<'a> {
             schedules,
             scores,
             scored,
+            ceilings: Default::default(),
+            drift: None,
         }
     }
 

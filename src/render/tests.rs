@@ -135,7 +135,7 @@ pub(super) fn org() -> Vec<Entity> {
 }
 
 pub(super) fn options(format: SiteFormat) -> RenderOptions {
-    RenderOptions { format, today: today(), templates: BTreeMap::new() }
+    RenderOptions { format, today: today(), templates: BTreeMap::new(), drift: None }
 }
 
 pub(super) fn site(entities: &[Entity], format: SiteFormat) -> BTreeMap<String, String> {
@@ -499,4 +499,141 @@ fn the_home_page_shows_the_first_services_of_a_tier_and_links_to_the_rest() {
             assert!(services.contains(&format!("<section id=\"group-{tiers_before}\">")), "{services}");
         }
     }
+}
+
+/// A service on a 2-of-3 cluster and a database, an SLA above what they allow, an article.
+fn health_org() -> Vec<Entity> {
+    let mut entities = vec![
+        entity("Team", json!({"name": "sre"}), json!({}), "teams/sre.yaml"),
+        entity(
+            "Service",
+            json!({"name": "shop"}),
+            json!({"owner": "sre", "tier": 2, "dependsOn": ["ci:pg", "ci:search", "ci:cache"]}),
+            "services/shop.yaml",
+        ),
+        entity(
+            "ConfigurationItem",
+            json!({"name": "pg"}),
+            json!({"owner": "sre", "class": "database/postgres", "attributes": {"availability": 99.9}}),
+            "cis/pg.yaml",
+        ),
+        entity(
+            "ConfigurationItem",
+            json!({"name": "search"}),
+            json!({"owner": "sre", "class": "search/opensearch", "members": ["search-1", "search-2", "search-3"],
+                   "redundancy": {"minUp": 2}}),
+            "cis/search.yaml",
+        ),
+        entity(
+            "ConfigurationItem",
+            json!({"name": "cache"}),
+            json!({"owner": "sre", "class": "cache/redis"}),
+            "cis/cache.yaml",
+        ),
+        entity(
+            "SLA",
+            json!({"name": "shop-sla"}),
+            json!({"service": "shop", "objectives": [{"metric": "availability", "target": 99.95}]}),
+            "slas/shop-sla.yaml",
+        ),
+        article(
+            json!({"name": "search-runbook"}),
+            json!({"owner": "sre", "state": "published", "cis": ["search"]}),
+            "Restart a node.",
+            "kb/search-runbook.md",
+        ),
+    ];
+    for i in 1..=3 {
+        entities.push(entity(
+            "ConfigurationItem",
+            json!({"name": format!("search-{i}")}),
+            json!({"owner": "sre", "class": "search/opensearch-node", "attributes": {"availability": 99}}),
+            &format!("cis/search-{i}.yaml"),
+        ));
+    }
+    sorted(entities)
+}
+
+#[test]
+fn sla_page_shows_the_ceiling_and_the_rule_of_the_extra_nine() {
+    let entities = health_org();
+    let html = site(&entities, SiteFormat::Html);
+    let sla = page(&html, "slas/shop-sla.html");
+    // 0.999 × (3 × 0.99² × 0.01 + 0.99³) = 0.998702…
+    for expected in [
+        "allow at most <strong>99.8702%</strong> availability",
+        "below the target of 99.95%",
+        "each critical dependency should offer 99.995%",
+        "<td>99.9%",
+        "<td>99.9702%",
+        "<td>2 of 3 up</td>",
+        "attributes.availability",
+        r#"No availability known (counted as 100%): <ul class="inline"><li><a href="../cis/cache.html">"#,
+    ] {
+        assert!(sla.contains(expected), "{expected} missing from\n{sla}");
+    }
+    assert!(
+        sla.find("cis/pg.html").unwrap_or(usize::MAX) < sla.find("cis/search.html\">").unwrap_or(0),
+        "weakest first"
+    );
+    insta::assert_snapshot!("sla_ceiling_html", sla);
+    let md = site(&entities, SiteFormat::Markdown);
+    let sla = page(&md, "slas/shop-sla.md");
+    assert!(
+        sla.contains("allow at most **99.8702%** availability: **below the target of 99.95%**."),
+        "{sla}"
+    );
+    insta::assert_snapshot!("sla_ceiling_md", sla);
+}
+
+#[test]
+fn a_drifting_article_carries_a_banner() {
+    use crate::health::drift::{Commit, DriftedEntity, DriftingArticle, EntityChange};
+    let entities = health_org();
+    let commit = |short: &str, date: &str| Commit {
+        id: format!("{short}000000000000000000000000000000000"),
+        short: short.to_owned(),
+        date: date.to_owned(),
+        summary: String::new(),
+    };
+    let change = |short: &str, date: &str| EntityChange {
+        commit: commit(short, date),
+        change: crate::impact::ChangeKind::Modified,
+        fields: vec!["spec.members".to_owned()],
+    };
+    let drift = crate::health::drift::Drift {
+        rev: "HEAD".to_owned(),
+        articles: vec![DriftingArticle {
+            reference: crate::model::EntityRef::new(Kind::KnowledgeArticle, "search-runbook"),
+            title: "search-runbook".to_owned(),
+            file: Arc::from("kb/search-runbook.md"),
+            last_edited: Some(commit("0aaaaaa", "2026-11-01")),
+            entities: vec![DriftedEntity {
+                reference: crate::model::EntityRef::new(Kind::ConfigurationItem, "search"),
+                changes: vec![change("1a2b3c4", "2026-11-30"), change("5d6e7f8", "2026-11-10")],
+            }],
+        }],
+        checked: 1,
+        commits: 3,
+    };
+    for format in [SiteFormat::Html, SiteFormat::Markdown] {
+        let options = RenderOptions { drift: Some(drift.clone()), ..options(format) };
+        let pages = render(&entities, &options).unwrap_or_else(|e| panic!("{e}"));
+        let ext = if format == SiteFormat::Html { "html" } else { "md" };
+        let page = pages
+            .iter()
+            .find(|p| p.path == format!("kb/search-runbook.{ext}"))
+            .map(|p| String::from_utf8_lossy(&p.bytes).into_owned())
+            .unwrap_or_default();
+        assert!(
+            page.contains("changed on 2026-11-30 in 1a2b3c4 (and in 1 earlier commit), after this article was last edited."),
+            "{page}"
+        );
+        let plain = site(&entities, format);
+        assert!(!page_text(&plain, ext).contains("after this article was last edited"));
+    }
+}
+
+fn page_text(site: &BTreeMap<String, String>, ext: &str) -> String {
+    site.get(&format!("kb/search-runbook.{ext}")).cloned().unwrap_or_default()
 }

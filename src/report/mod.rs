@@ -25,6 +25,7 @@
 
 pub mod cases;
 pub mod conflicts;
+pub mod drift;
 mod fingerprint;
 pub mod gate;
 mod github;

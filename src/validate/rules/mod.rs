@@ -4,6 +4,7 @@
 //! Each module holds the rules of one idea; they all read one [`EntityIndex`] built here. Rules
 //! never recurse over user data (graphs are walked with explicit stacks) and never panic on it.
 
+mod availability;
 mod catalog;
 mod changes;
 mod cmdb;
@@ -48,7 +49,7 @@ pub fn check(input: &RuleInput) -> Vec<Diagnostic> {
     // The rules are independent: run them on every core. Each writes its own list, and the
     // lists are joined in a fixed order, so the result does not depend on the thread count.
     type Rule = fn(&Context, &mut Vec<Diagnostic>);
-    const RULES: [Rule; 12] = [
+    const RULES: [Rule; 13] = [
         names::check,
         refs::check,
         cycles::check,
@@ -61,6 +62,7 @@ pub fn check(input: &RuleInput) -> Vec<Diagnostic> {
         catalog::check,
         hygiene::check,
         scorecards::check,
+        availability::check,
     ];
     use rayon::prelude::*;
     let found: Vec<Vec<Diagnostic>> = RULES
