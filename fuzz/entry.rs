@@ -168,3 +168,68 @@ pub fn apply_patch(data: &[u8]) {
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+/// The head commit the fuzzed reviews may name (`commit_id`), so that approvals can count.
+const HEAD_SHA: &str = "1111111111111111111111111111111111111111";
+
+const POLICY: &str = "apiVersion: cairn/v1\nkind: Policy\nmetadata: {name: change-policy}\nspec:\n  owners: [team:platform]\n  coverage: required\n  risk:\n    - {if: {impactedTier: 1}, then: high}\n    - {then: low}\n  approvals:\n    - name: owners\n      require: {ownersOf: impacted, count: 1}\n";
+const SERVICE: &str = "apiVersion: cairn/v1\nkind: Service\nmetadata: {name: checkout}\nspec:\n  owner: team:platform\n  tier: 2\n";
+const CHANGE: &str = "apiVersion: cairn/v1\nkind: ChangeRequest\nmetadata: {name: chg-1}\nspec:\n  type: normal\n  state: authorize\n  requestedBy: ada\n  targets: [service:checkout]\n  window: {start: 2026-12-01T10:00:00Z, end: 2026-12-01T11:00:00Z}\n";
+const TEAM_OF_TWO: &str = "apiVersion: cairn/v1\nkind: Team\nmetadata: {name: platform}\nspec:\n  members: [{login: ada}, {login: bob}]\n";
+
+/// A base and a head tree of a small pull request (a service changed, with its change request),
+/// written once per thread.
+fn gate_trees() -> (PathBuf, PathBuf) {
+    let root = scratch().with_extension("gate");
+    let (base, head) = (root.join("base"), root.join("head"));
+    if !head.join("chg.yaml").is_file() {
+        for dir in [&base, &head] {
+            std::fs::create_dir_all(dir).expect("scratch");
+            std::fs::write(dir.join("team.yaml"), TEAM_OF_TWO).expect("scratch");
+            std::fs::write(dir.join("policy.yaml"), POLICY).expect("scratch");
+        }
+        std::fs::write(base.join("checkout.yaml"), SERVICE).expect("scratch");
+        std::fs::write(head.join("checkout.yaml"), SERVICE.replace("tier: 2", "tier: 1")).expect("scratch");
+        std::fs::write(head.join("chg.yaml"), CHANGE).expect("scratch");
+    }
+    (base, head)
+}
+
+/// Reviews (GitHub's REST list) and, after a blank line, an event payload, through the whole
+/// gate on a fixed pull request. Checks: whatever the forge sends, the gate reaches a verdict,
+/// an allow is only given with an approval from a member who is not the author, and two runs
+/// give the same verdict.
+pub fn gate_reviews(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let (listed, event) = match text.split_once("\n\n") {
+        Some((listed, event)) => (listed, Some(event)),
+        None => (text, None),
+    };
+    let event = match event.map(cairn::policy::parse_event) {
+        Some(Ok(event)) => Some(event),
+        Some(Err(_)) => return,
+        None => None,
+    };
+    let Ok(listed) = cairn::policy::parse_reviews(listed) else { return };
+    let Ok(reviews) = cairn::policy::combine_reviews(listed, event.as_ref()) else { return };
+    let (base, head) = gate_trees();
+    let trees =
+        cairn::gate::Trees { base: Request::new(&base, None), head: Request::new(&head, None), policy: None };
+    let now = chrono::DateTime::parse_from_rfc3339("2026-12-01T09:00:00Z").expect("time");
+    let author = event.as_ref().and_then(|e| e.author.clone()).unwrap_or_else(|| "ada".to_owned());
+    let judge = || {
+        cairn::gate::judge(&trees, &reviews, Some(&author), Some(HEAD_SHA), now, &[])
+            .expect("the trees are readable")
+    };
+    let first = serde_json::to_string(&judge().verdict).expect("verdict as JSON");
+    let second = serde_json::to_string(&judge().verdict).expect("verdict as JSON");
+    assert!(first == second, "the gate is not deterministic");
+    if first.contains("\"verdict\":\"allow\"") {
+        let approved_by_other = reviews.iter().any(|r| {
+            r.state == cairn::policy::ReviewState::Approved
+                && ["ada", "bob"].iter().any(|m| r.login.eq_ignore_ascii_case(m))
+                && !r.login.eq_ignore_ascii_case(&author)
+        });
+        assert!(approved_by_other, "allowed without an approval from another member: {first}");
+    }
+}

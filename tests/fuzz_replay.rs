@@ -35,3 +35,8 @@ fn validate_file_corpus() {
 fn apply_patch_corpus() {
     assert!(replay("apply_patch", entry::apply_patch) >= 5);
 }
+
+#[test]
+fn gate_reviews_corpus() {
+    assert!(replay("gate_reviews", entry::gate_reviews) >= 5);
+}
