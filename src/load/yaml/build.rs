@@ -365,7 +365,10 @@ pub(super) fn parse_until(text: &str, limits: &Limits, stop_after: Option<u32>) 
         let (ev, ys) = match next {
             Ok(ok) => ok,
             Err(e) => {
-                let (line, col) = pos(e.marker());
+                // At the end of the text the scanner's marker can sit on a line past the last
+                // one (an unterminated flow collection without a final newline): a finding must
+                // point into the file, so it lands on the end of the last line instead.
+                let (line, col) = clamp_to_text(pos(e.marker()), text);
                 let (kind, msg) = if e.info() == "recursion limit exceeded" {
                     // The scanner allows 255 flow levels and reports this before any event.
                     (ProblemKind::TooDeep, "nesting is deeper than the parser's limit".to_string())
@@ -441,4 +444,15 @@ pub(super) fn parse_until(text: &str, limits: &Limits, stop_after: Option<u32>) 
         }
     }
     b.out
+}
+
+/// `(line, col)` (1-based, columns in characters), or the position just past the last character
+/// of `text` when it lies beyond the text's last line.
+fn clamp_to_text((line, col): (u32, u32), text: &str) -> (u32, u32) {
+    let lines = u32::try_from(text.matches('\n').count()).unwrap_or(u32::MAX).saturating_add(1);
+    if line <= lines {
+        return (line, col);
+    }
+    let last = text.rsplit('\n').next().unwrap_or_default();
+    (lines, u32::try_from(last.chars().count()).unwrap_or(u32::MAX).saturating_add(1))
 }

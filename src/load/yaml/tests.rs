@@ -441,3 +441,13 @@ fn hostile_fragments_never_panic() {
         }
     }
 }
+
+#[test]
+fn a_syntax_error_at_the_end_of_the_text_points_into_the_text() {
+    // Found by fuzzing (fuzz/regressions/validate_file/): an unterminated flow mapping on the
+    // last line, without a final newline, was reported on the line after the last.
+    let text = "a: 1\nb: {c: 3d";
+    let parsed = parse(text, &Limits::default());
+    let p = parsed.problems.iter().find(|p| p.kind == ProblemKind::Syntax).expect("a syntax problem");
+    assert_eq!((p.span.line, p.span.col), (2, 10), "{p:?}");
+}
