@@ -8,8 +8,6 @@
 //! as their alternative text. Raw HTML is kept only as far as ammonia allows: no script, no
 //! event handler, no `javascript:` URL survives. Headings move one level down, below the page's.
 
-use std::borrow::Cow;
-use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::Arc;
@@ -17,6 +15,7 @@ use std::sync::Arc;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::paths;
+use super::sanitise::{self, scheme, SCHEMES};
 
 /// What becomes of a link destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,14 +46,6 @@ pub enum Target<'t> {
     Reference(&'t str),
     /// A path from the repository root (a relative link joined to the file it is written in).
     File(&'t str),
-}
-
-/// Schemes a link may use.
-const SCHEMES: [&str; 3] = ["http", "https", "mailto"];
-
-fn scheme(dest: &str) -> Option<&str> {
-    let end = dest.find([':', '/', '?', '#'])?;
-    (dest.as_bytes()[end] == b':').then(|| &dest[..end])
 }
 
 fn is_external(dest: &str) -> bool {
@@ -142,89 +133,41 @@ pub fn to_html(text: &str, links: &Links) -> String {
 /// Markdown to sanitised HTML, the long way.
 fn parsed_html(text: &str, links: &Links) -> String {
     let mut open: Vec<Open> = Vec::new();
-    let mut events: Vec<Event> = Vec::new();
-    for event in Parser::new_ext(text, options()) {
-        match event {
+    let events = Parser::new_ext(text, options()).filter_map(move |event| {
+        Some(match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => match links.fate(&dest_url) {
                 Fate::Keep(dest) => {
                     open.push(Open::Link);
-                    events.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
+                    Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id })
                 }
-                Fate::Drop => open.push(Open::Dropped),
+                Fate::Drop => {
+                    open.push(Open::Dropped);
+                    return None;
+                }
             },
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 if is_external(&dest_url) {
                     open.push(Open::Link);
-                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                    Event::Start(Tag::Link { link_type, dest_url, title, id })
                 } else {
                     open.push(Open::Dropped);
+                    return None;
                 }
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
-                if open.pop() == Some(Open::Link) {
-                    events.push(Event::End(TagEnd::Link));
+                if open.pop() != Some(Open::Link) {
+                    return None;
                 }
+                Event::End(TagEnd::Link)
             }
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                events.push(Event::Start(Tag::Heading { level: lower(level), id, classes, attrs }));
+                Event::Start(Tag::Heading { level: lower(level), id, classes, attrs })
             }
-            Event::End(TagEnd::Heading(level)) => events.push(Event::End(TagEnd::Heading(lower(level)))),
-            other => events.push(other),
-        }
-    }
-    let mut html = String::with_capacity(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    sanitize(&html, links)
-}
-
-thread_local! {
-    /// This thread's sanitiser: building one costs more than cleaning most texts.
-    static SANITISER: ammonia::Builder<'static> = sanitiser();
-    /// The pages of the site and the page being rendered, for the sanitiser's link filter
-    /// (which must be `'static`); set around each use.
-    static LINK_TARGETS: RefCell<Option<(Arc<BTreeSet<String>>, String)>> = const { RefCell::new(None) };
-}
-
-/// Cleans HTML with ammonia: allowed tags only, no event handlers or scripts, link schemes
-/// http, https and mailto, relative links only to pages that exist, no images from anywhere.
-fn sanitize(html: &str, links: &Links) -> String {
-    let targets = Some((Arc::clone(links.pages), links.from_page.to_owned()));
-    LINK_TARGETS.with(|t| *t.borrow_mut() = targets);
-    let out = SANITISER.with(|builder| builder.clean(html).to_string());
-    LINK_TARGETS.with(|t| *t.borrow_mut() = None);
-    out
-}
-
-fn sanitiser() -> ammonia::Builder<'static> {
-    let mut builder = ammonia::Builder::default();
-    builder
-        .url_schemes(SCHEMES.into_iter().collect())
-        .link_rel(Some("noopener noreferrer"))
-        .add_tag_attributes("code", &["class"])
-        // Images written as raw HTML go as a whole: an `<img>` without its source is noise.
-        .rm_tags(["img"])
-        .attribute_filter(|_, attribute, value| match attribute {
-            "class" => {
-                let language = value.strip_prefix("language-").unwrap_or_default();
-                let ok = !language.is_empty()
-                    && language
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'+');
-                ok.then_some(Cow::Borrowed(value))
-            }
-            "href" if !value.starts_with('#') && scheme(value).is_none() => {
-                let path = value.split('#').next().unwrap_or_default();
-                let exists = LINK_TARGETS.with(|t| match &*t.borrow() {
-                    Some((pages, from_page)) => {
-                        paths::join(from_page, path).is_some_and(|p| pages.contains(&p))
-                    }
-                    None => false,
-                });
-                exists.then_some(Cow::Borrowed(value))
-            }
-            _ => Some(Cow::Borrowed(value)),
-        });
-    builder
+            Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(lower(level))),
+            other => other,
+        })
+    });
+    sanitise::clean(events, links.pages, links.from_page)
 }
 
 /// Markdown to Markdown that a wiki can render safely: raw HTML is escaped to text, link
@@ -379,8 +322,22 @@ pub fn plain_text(text: &str, limit: usize) -> String {
     if is_plain(text) {
         return cut(text, limit); // What the parser would give (tests compare).
     }
+    // The parser holds a tree of the whole text (some 15 times its size), and the first
+    // `limit` characters of a long text come from its beginning: parse only a beginning that
+    // ends at a blank line. A reference defined further down may then stay unresolved, which
+    // changes no word of a search index.
+    let room = limit.saturating_mul(PREFIX_PER_CHAR);
+    let text = if text.len() > room {
+        let end = (0..=room).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        text[..end].rfind("\n\n").map_or(&text[..end], |blank| &text[..blank])
+    } else {
+        text
+    };
     parsed_plain_text(text, limit)
 }
+
+/// How many bytes of Markdown [`plain_text`] parses per character it may return.
+const PREFIX_PER_CHAR: usize = 16;
 
 /// Markdown as plain text, the long way.
 fn parsed_plain_text(text: &str, limit: usize) -> String {

@@ -23,6 +23,7 @@ mod lookup;
 mod markdown;
 mod pages;
 mod paths;
+mod sanitise;
 mod scores;
 mod site;
 mod summary;
