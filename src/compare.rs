@@ -29,10 +29,20 @@ pub fn compare(path: &std::path::Path, base_rev: &str, head: Option<&str>) -> Re
     compare_trees(&Request::new(path, Some(base_rev)), &Request::new(path, head))
 }
 
+/// `head`, read under its own `limits` but none above `base`'s: the bounds that keep a pull
+/// request's files cheap to read are the ones its base sets, so a pull request cannot lift them
+/// for itself (what it raises applies from the next pull request on).
+pub fn head_under_base<'a>(base: &Request, head: &Request<'a>) -> Result<Request<'a>, String> {
+    let ceiling = crate::load::limits_of(base).map_err(|e| e.to_string())?;
+    Ok(head.capped(ceiling))
+}
+
 /// [`compare`] for any two trees (directories, revisions, with or without changes laid over).
+/// The head is read under no bounds above the base's ([`head_under_base`]).
 pub fn compare_trees(base: &Request, head: &Request) -> Result<Comparison, String> {
     let cache = ParseCache::default();
-    let head = validate::load_shared(head, &cache).map_err(|e| e.to_string())?;
+    let head = head_under_base(base, head)?;
+    let head = validate::load_shared(&head, &cache).map_err(|e| e.to_string())?;
     cache.consume_on_hit();
     let base = validate::load_shared(base, &cache).map_err(|e| e.to_string())?;
     let (head, head_entities, head_unreadable) = (head.loaded, head.entities, head.unreadable);

@@ -217,7 +217,8 @@ fn governs(entity: &Entity) -> bool {
 /// code off nor leave the branch failing by raising a code to error); a base finding, when it is
 /// one under the base's. The base is only validated when the head has findings at all.
 fn errors(base: &Request, head: &Request, today: NaiveDate) -> Result<(Vec<Finding>, Vec<Finding>), String> {
-    let (head_loaded, head_outcome) = validate::run_unmapped(head, today).map_err(|e| e.to_string())?;
+    let head = crate::compare::head_under_base(base, head)?;
+    let (head_loaded, head_outcome) = validate::run_unmapped(&head, today).map_err(|e| e.to_string())?;
     if head_outcome.diagnostics.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }

@@ -361,3 +361,38 @@ fn an_event_after_main_moved_judges_the_pull_requests_own_diff() {
         "main's policy change is not the PR's: {verdict:#}"
     );
 }
+
+#[test]
+fn a_pull_request_cannot_raise_the_bounds_its_own_files_are_read_under() {
+    // main keeps files small; the pull request lifts the bound and adds a file above main's.
+    let dir = shop();
+    write(dir.path(), &[("cairn.yaml", "policy: policy.yaml\nlimits: {maxFileSize: 4000}\n")]);
+    commit(dir.path(), "small files only");
+    let padding = "x".repeat(5000);
+    write(
+        dir.path(),
+        &[
+            ("cairn.yaml", "policy: policy.yaml\nlimits: {maxFileSize: 100000000}\n"),
+            (
+                "more.yaml",
+                &format!(
+                    "apiVersion: cairn/v1\nkind: Service\nmetadata: {{name: cart, description: {padding}}}\nspec: {{owner: shop, tier: 3}}\n"
+                ),
+            ),
+        ],
+    );
+    let head = commit(dir.path(), "bigger files, please");
+    let file = reviews_file(
+        dir.path(),
+        "r.json",
+        &json!([approval(1, "sam", &head), approval(2, "gina", &head), approval(3, "cara", &head)]),
+    );
+    let (code, verdict) =
+        gate(dir.path(), &["--base", "HEAD~1", "--head", "HEAD", "--author", "sue", "--reviews", &file]);
+    assert_eq!((code, status(&verdict, "readable")), (1, "fail"), "{verdict:#}");
+    let reason = rule(&verdict, "readable")["reason"].as_str().unwrap();
+    assert!(reason.contains("more.yaml"), "{reason}");
+    // Once main has the higher bound, the file is read like any other.
+    let (code, report) = json(dir.path(), &["validate", "--rev", "HEAD"]);
+    assert_eq!(code, 0, "{report:#}");
+}

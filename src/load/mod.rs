@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::diag::{Code, Diagnostic, Location};
-use crate::model::{Config, Kind};
+use crate::model::{Config, Kind, Limits};
 
 pub use against::{expand_revisions, load_differing, Revision};
 pub use cases::{find_policy_tests, read_case_input, read_policy_test, CaseFile, CASE_FILE};
@@ -84,12 +84,64 @@ pub struct Request<'a> {
     /// Files that replace (or, when `None`, remove) the tree's own, by path relative to the
     /// root: a proposed change that exists only in memory (`cairn policy test`).
     pub changes: Option<&'a Changes>,
+    /// Bounds the tree may not raise: a pull request's head is read under its own `limits`,
+    /// but none above the base's, so that a pull request cannot lift the bounds that keep its
+    /// own files cheap to read (see [`limits_of`]).
+    pub ceiling: Option<Limits>,
 }
 
 impl<'a> Request<'a> {
     /// The files under `path` on disk, or at revision `rev` of its repository.
     pub fn new(path: &'a Path, rev: Option<&'a str>) -> Request<'a> {
-        Request { path, rev, changes: None }
+        Request { path, rev, changes: None, ceiling: None }
+    }
+
+    /// This request, read under no bounds above `ceiling`'s.
+    pub fn capped(&self, ceiling: Limits) -> Request<'a> {
+        Request { ceiling: Some(ceiling), ..self.clone() }
+    }
+}
+
+/// What a tree's bounds come to: its `cairn.yaml`'s `limits`, the defaults where it sets none,
+/// and none above the request's ceiling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Bounds {
+    max_size: u64,
+    yaml: yaml::Limits,
+    max_total_size: u64,
+    max_total_nodes: u64,
+}
+
+impl Bounds {
+    fn of(limits: &Limits) -> Bounds {
+        let defaults = yaml::Limits::default();
+        Bounds {
+            max_size: limits.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            yaml: yaml::Limits {
+                max_depth: limits.max_depth.map_or(defaults.max_depth, |d| d as usize),
+                max_alias_nodes: limits.max_alias_nodes.map_or(defaults.max_alias_nodes, |n| n as usize),
+                max_documents: limits.max_documents.map_or(defaults.max_documents, |n| n as usize),
+                max_file_nodes: limits.max_file_nodes.unwrap_or(defaults.max_file_nodes),
+            },
+            max_total_size: limits.max_total_size.unwrap_or(DEFAULT_MAX_TOTAL_SIZE),
+            max_total_nodes: limits.max_total_nodes.unwrap_or(DEFAULT_MAX_TOTAL_NODES),
+        }
+    }
+
+    fn under(self, ceiling: Option<&Limits>) -> Bounds {
+        let Some(ceiling) = ceiling else { return self };
+        let c = Bounds::of(ceiling);
+        Bounds {
+            max_size: self.max_size.min(c.max_size),
+            yaml: yaml::Limits {
+                max_depth: self.yaml.max_depth.min(c.yaml.max_depth),
+                max_alias_nodes: self.yaml.max_alias_nodes.min(c.yaml.max_alias_nodes),
+                max_documents: self.yaml.max_documents.min(c.yaml.max_documents),
+                max_file_nodes: self.yaml.max_file_nodes.min(c.yaml.max_file_nodes),
+            },
+            max_total_size: self.max_total_size.min(c.max_total_size),
+            max_total_nodes: self.max_total_nodes.min(c.max_total_nodes),
+        }
     }
 }
 
@@ -300,40 +352,9 @@ where
     };
 
     // The configuration first: it sets the bounds and globs for everything else.
-    let limits_probe = DEFAULT_MAX_FILE_SIZE;
-    let config_file = match changes.get(CONFIG_FILE) {
-        Some(Some(bytes)) => {
-            Some((format!("{}{CONFIG_FILE}", source.prefix()).into(), Contents::Bytes(bytes.to_vec())))
-        }
-        Some(None) => None,
-        None => source.read_root_file(CONFIG_FILE, limits_probe),
-    };
-    if let Some((file, contents)) = config_file {
-        let (parsed, text) = parse_file(&file, contents, limits_probe, &yaml::Limits::default());
-        loaded.diagnostics.extend(parsed.diagnostics);
-        if let Some(text) = text {
-            loaded.files.insert(file.clone(), text);
-        }
-        if let Some(first) = parsed.values.into_iter().next() {
-            loaded.config_document = Some(RawConfig { file, value: first.1 });
-        }
-    }
-    let config = loaded
-        .config_document
-        .as_ref()
-        .and_then(|raw| serde_json::from_value::<Config>(raw.value.clone()).ok())
-        .unwrap_or_default();
-
-    let max_size = config.limits.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
-    let defaults = yaml::Limits::default();
-    let limits = yaml::Limits {
-        max_depth: config.limits.max_depth.map_or(defaults.max_depth, |d| d as usize),
-        max_alias_nodes: config.limits.max_alias_nodes.map_or(defaults.max_alias_nodes, |n| n as usize),
-        max_documents: config.limits.max_documents.map_or(defaults.max_documents, |n| n as usize),
-        max_file_nodes: config.limits.max_file_nodes.unwrap_or(defaults.max_file_nodes),
-    };
-    let max_total_size = config.limits.max_total_size.unwrap_or(DEFAULT_MAX_TOTAL_SIZE);
-    let max_total_nodes = config.limits.max_total_nodes.unwrap_or(DEFAULT_MAX_TOTAL_NODES);
+    let config = read_config(&source, changes, &mut loaded);
+    let bounds = Bounds::of(&config.limits).under(request.ceiling.as_ref());
+    let Bounds { max_size, yaml: limits, max_total_size, max_total_nodes } = bounds;
     // A bad glob is reported by the config check; the walk then falls back to the defaults.
     let filter = Filter::new(&config.include, &config.exclude)
         .or_else(|_| Filter::new(&[], &[]))
@@ -678,6 +699,46 @@ fn parse_file(
 
 /// The contents of the file at `relative` (`/`-separated) in the tree `request` names (its
 /// `changes` aside), or `None` when there is no such regular file or it cannot be read.
+/// Reads the tree's `cairn.yaml` into `loaded` (its document, text and findings) and returns
+/// what it configures (the defaults when it is missing or cannot be read: the findings say why).
+fn read_config(source: &Source, changes: &Changes, loaded: &mut Loaded) -> Config {
+    let limits_probe = DEFAULT_MAX_FILE_SIZE;
+    let config_file = match changes.get(CONFIG_FILE) {
+        Some(Some(bytes)) => {
+            Some((format!("{}{CONFIG_FILE}", source.prefix()).into(), Contents::Bytes(bytes.to_vec())))
+        }
+        Some(None) => None,
+        None => source.read_root_file(CONFIG_FILE, limits_probe),
+    };
+    if let Some((file, contents)) = config_file {
+        let (parsed, text) = parse_file(&file, contents, limits_probe, &yaml::Limits::default());
+        loaded.diagnostics.extend(parsed.diagnostics);
+        if let Some(text) = text {
+            loaded.files.insert(file.clone(), text);
+        }
+        if let Some(first) = parsed.values.into_iter().next() {
+            loaded.config_document = Some(RawConfig { file, value: first.1 });
+        }
+    }
+    loaded
+        .config_document
+        .as_ref()
+        .and_then(|raw| serde_json::from_value::<Config>(raw.value.clone()).ok())
+        .unwrap_or_default()
+}
+
+/// The `limits` a tree's `cairn.yaml` sets (none where it cannot be read): the ceiling for
+/// reading a pull request's head ([`Request::capped`]).
+pub fn limits_of(request: &Request) -> Result<Limits, LoadError> {
+    let source = match request.rev {
+        Some(rev) => Source::revision(request.path, rev)?,
+        None => Source::dir(request.path)?,
+    };
+    let no_changes = Changes::new();
+    let mut scratch = Loaded::default();
+    Ok(read_config(&source, request.changes.unwrap_or(&no_changes), &mut scratch).limits)
+}
+
 pub fn read_file(request: &Request, relative: &str) -> Result<Option<Vec<u8>>, LoadError> {
     let source = match request.rev {
         Some(rev) => Source::revision(request.path, rev)?,
