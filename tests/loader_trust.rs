@@ -158,6 +158,32 @@ fn control_characters_in_names_are_escaped_in_every_format() {
     assert!(!markdown.contains('\x1b') && !markdown.contains("bad\nname"), "{markdown}");
 }
 
+#[test]
+fn control_characters_quoted_from_a_file_are_escaped_in_every_format() {
+    // A duplicate key's name is quoted in the message; this one would colour the terminal red,
+    // forge a second line and reverse what follows.
+    let dir = repo();
+    write(dir.path(), SMALL_ORG);
+    write(
+        dir.path(),
+        &[(
+            "odd.yaml",
+            "apiVersion: cairn/v1\nkind: Team\nmetadata: {name: odd}\nspec:\n  \"k\\e[31m\\nerror: forged\\u202e\": 1\n  \"k\\e[31m\\nerror: forged\\u202e\": 2\n",
+        )],
+    );
+    for format in ["human", "github", "markdown", "gitlab", "sarif", "json"] {
+        let mut out = stdout(&cairn(dir.path(), &["validate", "--color", "never", "--format", format]));
+        if ["gitlab", "sarif", "json"].contains(&format) {
+            // JSON writes a backslash as two, and ESC as `\u001b`, which readers turn back.
+            assert!(!out.contains("\\u001b") && !out.contains("\\u202e"), "{format}: {out}");
+            out = out.replace("\\\\", "\\");
+        }
+        assert!(out.contains("k\\u{1b}[31m\\nerror: forged\\u{202e}"), "{format}: {out}");
+        assert!(!out.contains('\x1b') && !out.contains('\u{202e}'), "{format}: {out:?}");
+        assert!(!out.lines().any(|l| l.starts_with("error: forged")), "{format}: {out}");
+    }
+}
+
 // 11.9 ---------------------------------------------------------------------------------------
 
 #[test]

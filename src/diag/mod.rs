@@ -37,6 +37,41 @@ impl Severity {
 }
 
 /// One finding.
+/// `text` as every report shows it: each control character (a newline would split a report's
+/// lines, an escape sequence would drive the reader's terminal or colour a CI log) and each
+/// bidirectional formatting character (it would reorder what a reader sees) escaped, as `\n`,
+/// `\u{1b}`, `\u{202e}`. Diagnostics quote what files hold (a duplicate key's name, a
+/// value), so their text is made printable where it is made, whatever the output format.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    use std::fmt::Write;
+    if !text.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else if needs_escape(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn printable_owned(text: String) -> String {
+    match printable(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
@@ -51,11 +86,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A finding with the code's default severity.
+    /// The message, like every label and note, is made [`printable`]: messages quote what
+    /// files hold.
     pub fn new(code: Code, message: impl Into<String>, primary: Location) -> Diagnostic {
         Diagnostic {
             code,
             severity: code.default_severity(),
-            message: message.into(),
+            message: printable_owned(message.into()),
             primary,
             labels: Vec::new(),
             notes: Vec::new(),
@@ -63,12 +100,12 @@ impl Diagnostic {
     }
 
     pub fn with_label(mut self, location: Location, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { location, message: message.into() });
+        self.labels.push(Label { location, message: printable_owned(message.into()) });
         self
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
-        self.notes.push(note.into());
+        self.notes.push(printable_owned(note.into()));
         self
     }
 
@@ -186,4 +223,21 @@ impl SeverityMap {
 pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     (errors, diagnostics.len() - errors)
+}
+
+#[cfg(test)]
+mod printable_tests {
+    use super::*;
+
+    #[test]
+    fn quoted_text_is_made_printable() {
+        assert!(matches!(printable("plain – ünïcode ok"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(printable("a\nb\x1b[31m\u{202e}c\td"), "a\\nb\\u{1b}[31m\\u{202e}c\\td");
+        let d = Diagnostic::new(Code::DuplicateKey, "key `a\nb`", Location::file(Arc::from("f.yaml")))
+            .with_label(Location::file(Arc::from("f.yaml")), "first `\x07`")
+            .with_note("note\r");
+        assert_eq!(d.message, "key `a\\nb`");
+        assert_eq!(d.labels[0].message, "first `\\u{7}`");
+        assert_eq!(d.notes, ["note\\r"]);
+    }
 }

@@ -418,18 +418,9 @@ pub(crate) fn shown_name(bytes: &[u8]) -> (String, bool) {
     let mut out = String::with_capacity(bytes.len());
     let mut escaped = false;
     for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if c.is_control() {
-                out.extend(c.escape_debug());
-                escaped = true;
-            } else if matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-            {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-                escaped = true;
-            } else {
-                out.push(c);
-            }
-        }
+        let shown = crate::diag::printable(chunk.valid());
+        escaped |= matches!(shown, std::borrow::Cow::Owned(_));
+        out.push_str(&shown);
         for b in chunk.invalid() {
             let _ = write!(out, "\\x{b:02x}");
             escaped = true;

@@ -225,12 +225,14 @@ fn github() {
 fn github_escaping() {
     assert_eq!(github::escape_data("100% a:b,c\r\nd"), "100%25 a:b,c%0D%0Ad");
     assert_eq!(github::escape_property("100% a:b,c\r\nd"), "100%25 a%3Ab%2Cc%0D%0Ad");
+    // A newline in a message was escaped when the diagnostic was made; the note's own line
+    // break is the annotation's.
     let d = Diagnostic::new(Code::InvalidValue, "50%\nof: it,", at("odd:dir/a,b.yaml", 2, 3, 4, 5))
         .with_note("help: x");
     assert_eq!(
         github::command(&d),
         "::error file=odd%3Adir/a%2Cb.yaml,line=2,endLine=4,col=3,endColumn=5,\
-         title=cairn%3A invalid-value::50%25%0Aof: it,%0Ahelp: x"
+         title=cairn%3A invalid-value::50%25\\nof: it,%0Ahelp: x"
     );
     let whole = Diagnostic::new(Code::MissingPolicy, "no policy", Location::file(Arc::from("cairn.yaml")));
     assert_eq!(github::command(&whole), "::warning file=cairn.yaml,title=cairn%3A missing-policy::no policy");
