@@ -237,3 +237,122 @@ pub fn gate_reviews(data: &[u8]) {
         assert!(approved_by_other, "allowed without an approval from another member: {first}");
     }
 }
+
+/// Codes that say a file cairn wrote cannot be read back as cairn entities: an import must
+/// never write such a file, whatever its sources held.
+const UNREADABLE: [&str; 12] = [
+    "io-error",
+    "invalid-utf8",
+    "yaml-syntax",
+    "duplicate-key",
+    "yaml-too-deep",
+    "yaml-alias-limit",
+    "yaml-unsupported",
+    "too-many-documents",
+    "file-too-complex",
+    "unknown-api-version",
+    "unknown-kind",
+    "invalid-name",
+];
+
+/// What an import made of its sources, checked: every finding points inside a source file (or
+/// at one as a whole); every file it would write is read back by cairn's loader as cairn
+/// entities, with none of the [`UNREADABLE`] findings. Returns the files, for comparing runs.
+fn check_import(
+    imported: &cairn::import::Imported,
+    ownership: &cairn::import::Ownership,
+    sources: &[(&str, &[u8])],
+) -> std::collections::BTreeMap<String, String> {
+    for d in &imported.diagnostics {
+        let locations = std::iter::once(&d.primary).chain(d.labels.iter().map(|l| &l.location));
+        for location in locations {
+            let bytes = sources.iter().find(|(name, _)| location.file.ends_with(name)).map(|(_, b)| *b);
+            if let (Some(span), Some(bytes)) = (location.span, bytes) {
+                let lines = bytes.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+                assert!(
+                    span.line >= 1 && span.col >= 1 && span.line <= lines,
+                    "finding {} at {span:?} in a source of {lines} lines",
+                    d.code.name()
+                );
+            }
+        }
+    }
+    let files = imported.files(ownership, &|_| None);
+    let out = scratch().join("out");
+    let _ = std::fs::remove_dir_all(&out);
+    for (path, text) in &files {
+        assert!(
+            !path.starts_with('/') && !path.split('/').any(|p| p == ".." || p.is_empty()),
+            "path {path:?}"
+        );
+        let target = out.join(path);
+        std::fs::create_dir_all(target.parent().expect("a folder")).expect("scratch");
+        std::fs::write(&target, text).expect("scratch");
+    }
+    if !files.is_empty() {
+        let loaded = cairn::load::load(&Request::new(&out, None)).expect("the written tree loads");
+        for d in &loaded.diagnostics {
+            assert!(!UNREADABLE.contains(&d.code.name()), "wrote a file cairn cannot read: {d:?}");
+        }
+        assert_eq!(loaded.documents.len(), files.len(), "one entity per file written");
+    }
+    files
+}
+
+/// One Backstage catalog file (`catalog-info.yaml`; after a NUL byte, a second file
+/// `more/other.yaml` that a Location may name) through `cairn import backstage`: reading,
+/// mapping and the files it would write, checked by [`check_import`], twice, for determinism.
+pub fn import_backstage(data: &[u8]) {
+    let run = || {
+        let dir = scratch();
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("in/more")).expect("scratch");
+        let (first, second) = match data.iter().position(|b| *b == 0) {
+            Some(at) => (&data[..at], &data[at + 1..]),
+            None => (data, &[][..]),
+        };
+        std::fs::write(dir.join("in/catalog-info.yaml"), first).expect("scratch");
+        std::fs::write(dir.join("in/more/other.yaml"), second).expect("scratch");
+        let Ok(collected) = cairn::import::backstage::collect(&[dir.join("in/catalog-info.yaml")]) else {
+            return None;
+        };
+        let imported = cairn::import::backstage::map(collected);
+        let sources = [("catalog-info.yaml", first), ("more/other.yaml", second)];
+        Some(check_import(&imported, &cairn::import::backstage::OWNERSHIP, &sources))
+    };
+    let first = run();
+    assert!(first == run(), "import backstage is not deterministic");
+}
+
+/// A ServiceNow export through `cairn import servicenow`: the first byte picks JSON or CSV; the
+/// rest is the CIs table and, after a NUL byte, the relations table. Checked by
+/// [`check_import`], twice, for determinism.
+pub fn import_servicenow(data: &[u8]) {
+    let (csv, rest) = match data.split_first() {
+        Some((selector, rest)) => (selector % 2 == 1, rest),
+        None => (false, data),
+    };
+    let (cis, rels) = match rest.iter().position(|b| *b == 0) {
+        Some(at) => (&rest[..at], &rest[at + 1..]),
+        None => (rest, &[][..]),
+    };
+    let (Ok(cis_text), Ok(rels_text)) = (std::str::from_utf8(cis), std::str::from_utf8(rels)) else {
+        return; // The command refuses text that is not UTF-8 before importing.
+    };
+    let ext = if csv { "csv" } else { "json" };
+    let (cis_name, rels_name) = (format!("cmdb_ci.{ext}"), format!("cmdb_rel_ci.{ext}"));
+    let source = |name: &str, text: &str| -> cairn::import::servicenow::Source { (name.into(), text.into()) };
+    let inputs = cairn::import::servicenow::Inputs {
+        cis: vec![source(&cis_name, cis_text)],
+        rels: if rels.is_empty() { Vec::new() } else { vec![source(&rels_name, rels_text)] },
+        groups: Vec::new(),
+        map: None,
+    };
+    let run = || {
+        let imported = cairn::import::servicenow::import(&inputs, &std::collections::HashMap::new());
+        let sources = [(cis_name.as_str(), cis), (rels_name.as_str(), rels)];
+        check_import(&imported, &cairn::import::servicenow::OWNERSHIP, &sources)
+    };
+    let first = run();
+    assert!(first == run(), "import servicenow is not deterministic");
+}

@@ -40,3 +40,13 @@ fn apply_patch_corpus() {
 fn gate_reviews_corpus() {
     assert!(replay("gate_reviews", entry::gate_reviews) >= 5);
 }
+
+#[test]
+fn import_backstage_corpus() {
+    assert!(replay("import_backstage", entry::import_backstage) >= 5);
+}
+
+#[test]
+fn import_servicenow_corpus() {
+    assert!(replay("import_servicenow", entry::import_servicenow) >= 5);
+}
