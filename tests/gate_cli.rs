@@ -56,15 +56,6 @@ fn gate(dir: &std::path::Path, extra: &[&str]) -> (i32, Value) {
     json(dir, &args)
 }
 
-fn rule<'a>(verdict: &'a Value, name: &str) -> &'a Value {
-    verdict["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == name)
-        .unwrap_or_else(|| panic!("no rule {name}: {verdict:#}"))
-}
-
 #[test]
 fn an_approved_covered_change_may_merge() {
     let (dir, head) = pull_request(true);

@@ -82,15 +82,6 @@ fn gate(dir: &std::path::Path, extra: &[&str]) -> (i32, Value) {
     json(dir, &args)
 }
 
-fn rule<'a>(verdict: &'a Value, name: &str) -> &'a Value {
-    verdict["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == name)
-        .unwrap_or_else(|| panic!("no rule {name}: {verdict:#}"))
-}
-
 fn status<'a>(verdict: &'a Value, name: &str) -> &'a str {
     rule(verdict, name)["status"].as_str().unwrap()
 }

@@ -45,14 +45,7 @@ pub fn yaml_files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
-    ignore::WalkBuilder::new(dir)
-        .hidden(false)
-        .git_ignore(true)
-        .git_global(false)
-        .git_exclude(true)
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(|e| e.file_name() != ".git")
+    super::source::walker(dir)
         .build()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))

@@ -172,30 +172,21 @@ impl Source {
             Source::Dir { root, prefix } => {
                 // The walk runs on every core, as reading does; results are sorted below.
                 let found: std::sync::Mutex<(Vec<Candidate>, Vec<EscapingLink>)> = Default::default();
-                ignore::WalkBuilder::new(root)
-                    .hidden(false)
-                    .git_ignore(true)
-                    .git_global(false)
-                    .git_exclude(true)
-                    .require_git(false)
-                    .follow_links(false)
-                    .filter_entry(|e| e.file_name() != ".git")
-                    .build_parallel()
-                    .run(|| {
-                        Box::new(|entry| {
-                            if let Ok(entry) = entry {
-                                if let Some(item) = walked(root, prefix, filter, entry) {
-                                    if let Ok(mut found) = found.lock() {
-                                        match item {
-                                            Ok(file) => found.0.push(file),
-                                            Err(link) => found.1.push(link),
-                                        }
+                walker(root).build_parallel().run(|| {
+                    Box::new(|entry| {
+                        if let Ok(entry) = entry {
+                            if let Some(item) = walked(root, prefix, filter, entry) {
+                                if let Ok(mut found) = found.lock() {
+                                    match item {
+                                        Ok(file) => found.0.push(file),
+                                        Err(link) => found.1.push(link),
                                     }
                                 }
                             }
-                            ignore::WalkState::Continue
-                        })
-                    });
+                        }
+                        ignore::WalkState::Continue
+                    })
+                });
                 let (mut walked_files, mut walked_links) = found.into_inner().unwrap_or_default();
                 tracked_but_ignored(root, prefix, filter, &mut walked_files, &mut walked_links);
                 files.append(&mut walked_files);
@@ -406,6 +397,21 @@ fn os_str(bytes: &[u8]) -> &std::ffi::OsStr {
 #[cfg(not(unix))]
 fn os_str(bytes: &[u8]) -> &std::ffi::OsStr {
     std::ffi::OsStr::new(std::str::from_utf8(bytes).unwrap_or("\u{fffd}"))
+}
+
+/// A walk of the files under `root` as cairn reads a directory: hidden files included, ignore
+/// rules of the tree applied (not the user's global ones), links not followed, `.git` skipped.
+pub(crate) fn walker(root: &Path) -> ignore::WalkBuilder {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != ".git");
+    builder
 }
 
 /// A file name as shown in every report: the name itself when it is printable UTF-8, else with

@@ -134,3 +134,13 @@ pub const SMALL_ORG: &[(&str, &str)] = &[
         "apiVersion: cairn/v1\nkind: ConfigurationItem\nmetadata:\n  name: pg-main\nspec:\n  class: database/postgres\n  owner: payments\n  environment: production\n",
     ),
 ];
+
+/// The rule called `name` in a gate verdict (JSON).
+pub fn rule<'a>(verdict: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    verdict["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no rule {name}: {verdict:#}"))
+}
