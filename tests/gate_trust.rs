@@ -114,6 +114,22 @@ fn a_change_added_already_closed_does_not_skip_its_window() {
 }
 
 #[test]
+fn no_state_a_new_change_claims_lets_it_skip_its_window() {
+    // Variants of the closed change above: every state, with or without a closure.
+    for state in ["new", "assess", "authorize", "scheduled", "implement", "review", "cancelled"] {
+        let dir = shop();
+        let head = scale_web(dir.path(), &format!("  state: {state}\n"));
+        let file = reviews_file(dir.path(), "r.json", &json!([approval(1, "sam", &head)]));
+        let (code, verdict) =
+            gate(dir.path(), &["--base", "HEAD~1", "--head", "HEAD", "--author", "sue", "--reviews", &file]);
+        assert_eq!(code, 1, "{state}: {verdict:#}");
+        // A cancelled request covers nothing; any other is held to its window.
+        let rule = if state == "cancelled" { "coverage" } else { "change-windows" };
+        assert_eq!(status(&verdict, rule), "fail", "{state}: {verdict:#}");
+    }
+}
+
+#[test]
 fn a_closed_change_stays_closed() {
     let dir = shop();
     let (path, text) = change(
