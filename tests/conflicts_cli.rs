@@ -362,3 +362,36 @@ fn policy_test_cases_can_name_other_pull_requests() {
     let output = cairn(dir.path(), &["policy", "test", "cases"]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 }
+
+#[test]
+fn another_pull_request_is_read_under_the_bounds_of_the_tree_it_is_compared_with() {
+    // A hostile branch cannot make every other pull request's gate read without bound: its
+    // files are read under main's limits, the whole revision within main's budget.
+    let dir = scenario();
+    write(dir.path(), &[("cairn.yaml", "limits: {maxTotalSize: 2000}\n")]);
+    commit(dir.path(), "a small budget");
+    git(dir.path(), &["checkout", "-q", "-b", "pr-big"]);
+    let many: Vec<(String, String)> = (10..20)
+        .map(|i| {
+            change(
+                &format!("chg-{i}"),
+                "ci:db",
+                "2027-01-16T04:00:00+01:00",
+                "2027-01-16T05:00:00+01:00",
+                "new",
+            )
+        })
+        .collect();
+    put(dir.path(), &many);
+    write(dir.path(), &[("cairn.yaml", "limits: {maxTotalSize: 100000000}\n")]);
+    commit(dir.path(), "many changes, and a bigger budget");
+    git(dir.path(), &["checkout", "-q", "main"]);
+    let human =
+        stdout(&cairn(dir.path(), &["conflicts", "--now", NOW, "--color", "never", "--against", "pr-big"]));
+    assert!(human.contains("(input-too-large); its change requests there are not compared"), "{human}");
+    // What was read within the budget is still compared.
+    let (_, report) = json(dir.path(), &["conflicts", "--now", NOW, "--against", "pr-big"]);
+    let found = rows(&report);
+    assert!(found.iter().any(|r| r.contains("@pr-big")), "{found:#?}");
+    assert!(found.iter().filter(|r| r.contains("@pr-big")).count() < 10, "{found:#?}");
+}

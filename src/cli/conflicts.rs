@@ -8,6 +8,7 @@ use chrono::{DateTime, FixedOffset, TimeDelta};
 
 use super::{ColorChoice, OutputFormat};
 use crate::conflicts::{self, schedule, Against, Candidate, Input};
+use crate::diag::Severity;
 use crate::load::{Loaded, Request};
 use crate::model::{Duration, Entity, EntityRef, Kind};
 use crate::report::conflicts::{self as out, ConflictSummary};
@@ -140,11 +141,24 @@ pub fn run_conflicts(args: &ConflictsArgs) -> Result<i32, String> {
             for other in &read.against {
                 other.loaded.resolve(&mut diagnostics);
             }
-            let notes: Vec<String> = findings
+            let mut notes: Vec<String> = findings
                 .unreadable
                 .iter()
                 .map(|(w, why)| format!("{w} is not checked: its schedule cannot be read ({why})"))
                 .collect();
+            // What could not be read of the other revisions: their changes there are not compared.
+            for other in &read.against {
+                notes.extend(other.loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(
+                    |d| {
+                        format!(
+                            "{}: {} ({}); its change requests there are not compared",
+                            d.primary.file,
+                            d.message,
+                            d.code.name()
+                        )
+                    },
+                ));
+            }
             if format == Format::Human {
                 let style = Style { color: super::color(args.color) };
                 out::write_human(&mut sink, &diagnostics, &notes, &AllSources(&read), style, &summary)

@@ -13,7 +13,8 @@ use std::sync::Arc;
 use git2::{Delta, DiffOptions, ObjectType, Oid, Repository};
 
 use super::source::{display_prefix, resolve_commit, Filter};
-use super::{parse_file, yaml, Contents, LoadError, Loaded, Paths, DEFAULT_MAX_FILE_SIZE};
+use super::{parse_file, yaml, Bounds, Contents, LoadError, Loaded, Paths, DEFAULT_MAX_FILE_SIZE};
+use crate::diag::{Code, Diagnostic, Location};
 use crate::model::Config;
 
 /// A revision to compare with: its name as written (or the ref a glob matched) and its commit.
@@ -166,24 +167,49 @@ pub fn load_differing(
         files.push((relative, new.id()));
     }
     files.sort();
-    let max_size = config.limits.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
-    let limits = yaml::Limits {
-        max_depth: config.limits.max_depth.map_or(yaml::Limits::default().max_depth, |d| d as usize),
-        max_alias_nodes: config
-            .limits
-            .max_alias_nodes
-            .map_or(yaml::Limits::default().max_alias_nodes, |n| n as usize),
-        ..yaml::Limits::default()
-    };
+    // The base's bounds, for the whole revision as for a tree: another pull request's branch is
+    // as hostile as this one's, and twenty of them are read in one run.
+    let Bounds { max_size, yaml: limits, max_total_size, max_total_nodes } = Bounds::of(&config.limits);
+    let (mut bytes_left, mut nodes_left) = (max_total_size, max_total_nodes);
     loaded.file_count = files.len();
     for (relative, id) in files {
         let shown: Arc<str> = format!("{}:{prefix}{relative}", rev.name).into();
-        let contents = match repo.find_blob(id) {
-            Ok(blob) if blob.size() as u64 > max_size => Contents::TooLarge,
-            Ok(blob) => Contents::Bytes(blob.content().to_vec()),
+        let blob = repo.find_blob(id);
+        let size = blob.as_ref().map_or(0, |b| b.size() as u64);
+        if size <= max_size && (size > bytes_left || nodes_left == 0) {
+            loaded.diagnostics.push(
+                Diagnostic::new(
+                    Code::InputTooLarge,
+                    format!(
+                        "not read: the files of {} that differ hold more than {max_total_size} bytes or \
+                         build more than {max_total_nodes} nodes in all (limits.maxTotalSize, \
+                         limits.maxTotalNodes of the tree it is compared with)",
+                        rev.name
+                    ),
+                    Location::file(shown),
+                )
+                .with_note("its change requests past this file are not compared"),
+            );
+            bytes_left = 0;
+            continue;
+        }
+        let contents = match blob {
+            Ok(_) if size > max_size => Contents::TooLarge,
+            Ok(blob) => {
+                bytes_left -= size;
+                Contents::Bytes(blob.content().to_vec())
+            }
             Err(e) => Contents::Unreadable(e.message().to_owned()),
         };
-        let (file, text) = parse_file(&shown, contents, max_size, &limits);
+        let file_limits = yaml::Limits { max_file_nodes: nodes_left.min(limits.max_file_nodes), ..limits };
+        let (mut file, text) = parse_file(&shown, contents, max_size, &file_limits);
+        nodes_left = nodes_left.saturating_sub(file.nodes);
+        if file_limits.max_file_nodes < limits.max_file_nodes {
+            // Cut short by the revision's budget, not by its own bound: say so.
+            for d in file.diagnostics.iter_mut().filter(|d| d.code == Code::FileTooComplex) {
+                d.code = Code::InputTooLarge;
+            }
+        }
         if let Some(text) = text {
             loaded.files.insert(shown.clone(), text);
         }
