@@ -171,3 +171,26 @@ fn templates_are_read_only_as_regular_files_inside_their_directory() {
         "body { color: teal }\n"
     );
 }
+
+#[test]
+fn a_template_cannot_render_for_ever_or_fill_the_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), SMALL_ORG);
+    for (name, source, says) in [
+        (
+            "loops",
+            "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}\n",
+            "steps to render",
+        ),
+        ("grows", "{% for i in range(100) %}{{ \"x\" * 10000000 }}{% endfor %}\n", "the page is larger than"),
+    ] {
+        let tpl = dir.path().join(format!("tpl-{name}"));
+        std::fs::create_dir(&tpl).unwrap();
+        std::fs::write(tpl.join("team.html"), source).unwrap();
+        let out = format!("site-{name}");
+        let output = cairn(dir.path(), &["render", "--out", &out, "--templates", tpl.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains("template `team.html`") && stderr.contains(says), "{name}: {stderr}");
+    }
+}

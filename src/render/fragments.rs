@@ -215,7 +215,7 @@ mod tests {
 
     use minijinja::context;
 
-    use super::super::templates::{environment, render};
+    use super::super::templates::{environment, render, Bounds};
     use super::super::SiteFormat;
 
     /// Renders `source` as the template `t.EXT` of `format`.
@@ -226,7 +226,8 @@ mod tests {
         };
         let overrides = BTreeMap::from([(name.to_owned(), source.to_owned())]);
         let env = environment(format, &overrides).unwrap_or_else(|e| panic!("{e}"));
-        String::from_utf8(render(&env, name, ctx).unwrap_or_else(|e| panic!("{e}"))).unwrap_or_default()
+        String::from_utf8(render(&env, name, ctx, Bounds::for_site(0)).unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_default()
     }
 
     fn sample() -> minijinja::Value {

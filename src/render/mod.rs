@@ -161,12 +161,14 @@ pub fn render_each<W>(entities: &[Entity], options: &RenderOptions, write: W) ->
 where
     W: Fn(Page) -> Result<(), String> + Sync,
 {
-    let env = templates::environment(options.format, &options.templates)?;
+    let mut env = templates::environment(options.format, &options.templates)?;
+    let bounds = templates::Bounds::for_site(entities.len());
+    templates::bound(&mut env, bounds);
     let mut site = Site::new(entities, options.today, options.format);
     site.ceilings = health::ceilings(entities);
     site.drift.clone_from(&options.drift);
     let jobs = jobs(&site, options);
-    let maker = Maker::new(&site, env, options);
+    let maker = Maker::new(&site, env, options, bounds);
     let first_failure = AtomicUsize::new(usize::MAX);
     let written = AtomicUsize::new(0);
     let failures: Vec<(usize, RenderError)> = jobs
@@ -247,13 +249,19 @@ struct Maker<'s, 'a> {
     site: &'s Site<'a>,
     env: Environment<'static>,
     options: &'s RenderOptions,
+    bounds: templates::Bounds,
     /// The `site` value of the pages in each folder: it depends on nothing but the folder
     /// (links relative to it, the section it is in), and every page has it.
     site_views: FxHashMap<&'static str, Value>,
 }
 
 impl<'s, 'a> Maker<'s, 'a> {
-    fn new(site: &'s Site<'a>, env: Environment<'static>, options: &'s RenderOptions) -> Self {
+    fn new(
+        site: &'s Site<'a>,
+        env: Environment<'static>,
+        options: &'s RenderOptions,
+        bounds: templates::Bounds,
+    ) -> Self {
         let site_views = Kind::ALL
             .iter()
             .filter_map(|&kind| paths::folder(kind))
@@ -261,7 +269,7 @@ impl<'s, 'a> Maker<'s, 'a> {
                 (dir, Value::from(Serde(lists::site_view(site, &format!("{dir}/index.{}", site.ext.0)))))
             })
             .collect();
-        Maker { site, env, options, site_views }
+        Maker { site, env, options, bounds, site_views }
     }
 
     /// The `site` value of a page.
@@ -279,7 +287,7 @@ impl<'s, 'a> Maker<'s, 'a> {
             ctx.insert("page", Value::from(Serde(lists::page_view(site, &path, title))));
             ctx.extend(extra);
             let name = format!("{template}.{}", site.ext.0);
-            let bytes = templates::render(env, &name, Value::from_pairs(ctx))?;
+            let bytes = templates::render(env, &name, Value::from_pairs(ctx), self.bounds)?;
             Ok::<Page, RenderError>(Page { path, bytes })
         };
         Ok(match job {

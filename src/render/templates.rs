@@ -205,14 +205,82 @@ pub fn environment(
     Ok(env)
 }
 
-/// Renders one template.
-pub fn render(env: &Environment<'static>, name: &str, context: Value) -> Result<Vec<u8>, RenderError> {
+/// What one page may cost, so that a template (one from a pull request's `--templates`
+/// folder, say) cannot render for ever or fill the disk: MiniJinja's fuel counts the
+/// instructions a render runs, and the page's bytes are counted as they are written. Both grow
+/// with the organisation, since a list page grows with it; the built-in templates use a small
+/// fraction of either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    /// Instructions one page may run.
+    pub fuel: u64,
+    /// Bytes one page may hold.
+    pub page_bytes: usize,
+}
+
+impl Bounds {
+    /// The bounds for a site of `entities` entities.
+    pub fn for_site(entities: usize) -> Bounds {
+        let entities = entities as u64;
+        Bounds {
+            fuel: 20_000_000u64.saturating_add(entities.saturating_mul(5_000)),
+            page_bytes: (64usize << 20).saturating_add((entities as usize).saturating_mul(4 << 10)),
+        }
+    }
+}
+
+/// Sets the fuel of `bounds` on the engine.
+pub fn bound(env: &mut Environment<'static>, bounds: Bounds) {
+    env.set_fuel(Some(bounds.fuel));
+}
+
+/// Renders one template, within `bounds` (the engine's fuel is set by [`bound`]).
+pub fn render(
+    env: &Environment<'static>,
+    name: &str,
+    context: Value,
+    bounds: Bounds,
+) -> Result<Vec<u8>, RenderError> {
     let template = env.get_template(name).map_err(|e| template_error(name, &e))?;
     // Room for most pages at once: growing the output as it is written cost more than
     // writing it.
-    let mut out = Vec::with_capacity(16 * 1024);
-    template.render_captured_to(context, &mut out).map_err(|e| template_error(name, &e))?;
-    Ok(out)
+    let mut out = Capped { bytes: Vec::with_capacity(16 * 1024), limit: bounds.page_bytes };
+    template.render_captured_to(context, &mut out).map_err(|e| match e.kind() {
+        minijinja::ErrorKind::OutOfFuel => RenderError::Template {
+            name: name.to_owned(),
+            message: format!(
+                "the page took more than {} steps to render; a template must not loop without bound",
+                bounds.fuel
+            ),
+        },
+        // The only writer that fails is the cap.
+        minijinja::ErrorKind::WriteFailure => RenderError::Template {
+            name: name.to_owned(),
+            message: format!("the page is larger than {} bytes", bounds.page_bytes),
+        },
+        _ => template_error(name, &e),
+    })?;
+    Ok(out.bytes)
+}
+
+/// A page's bytes, refusing to grow past `limit`.
+struct Capped {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len().saturating_add(buf.len()) > self.limit {
+            return Err(std::io::Error::other(format!("the page is larger than {} bytes", self.limit)));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -227,10 +295,13 @@ mod tests {
         let html = environment(SiteFormat::Html, &overrides).unwrap_or_else(|e| panic!("{e}"));
         let ctx = minijinja::context! { x => "<a href='/'>&", n => (), s => Value::from_safe_string("<b>".into()), u => "a b>" };
         assert_eq!(
-            render(&html, "t.html", ctx.clone()).ok().as_deref(),
+            render(&html, "t.html", ctx.clone(), Bounds::for_site(0)).ok().as_deref(),
             Some(&b"&lt;a href=&#39;/&#39;&gt;&amp;||<b>"[..])
         );
-        assert_eq!(render(&html, "t.md", ctx).ok().as_deref(), Some(&br"\<a href='/'\>\&|<a%20b%3E>"[..]));
+        assert_eq!(
+            render(&html, "t.md", ctx, Bounds::for_site(0)).ok().as_deref(),
+            Some(&br"\<a href='/'\>\&|<a%20b%3E>"[..])
+        );
     }
 
     #[test]
