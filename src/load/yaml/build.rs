@@ -358,6 +358,7 @@ impl Builder<'_> {
 pub(super) fn parse_until(text: &str, limits: &Limits, stop_after: Option<u32>) -> Parsed {
     let mut b = Builder { limits, out: Parsed::default() };
     let mut parser = Parser::new_from_str(text);
+    let lines = Lines::new(text);
     let mut doc: Option<Doc> = None;
     let mut started: usize = 0;
     let mut last_end = (1, 1);
@@ -368,7 +369,7 @@ pub(super) fn parse_until(text: &str, limits: &Limits, stop_after: Option<u32>) 
                 // At the end of the text the scanner's marker can sit on a line past the last
                 // one (an unterminated flow collection without a final newline): a finding must
                 // point into the file, so it lands on the end of the last line instead.
-                let (line, col) = clamp_to_text(pos(e.marker()), text);
+                let (line, col) = clamp_to_text(lines.pos(e.marker()), text);
                 let (kind, msg) = if e.info() == "recursion limit exceeded" {
                     // The scanner allows 255 flow levels and reports this before any event.
                     (ProblemKind::TooDeep, "nesting is deeper than the parser's limit".to_string())
@@ -379,7 +380,7 @@ pub(super) fn parse_until(text: &str, limits: &Limits, stop_after: Option<u32>) 
                 break;
             }
         };
-        let span = conv(&ys);
+        let span = lines.conv(&ys);
         let ends_doc = matches!(ev, Event::DocumentEnd | Event::StreamEnd);
         if ys.start.index() != ys.end.index() && !ends_doc {
             last_end = end_of(&ev, span);

@@ -311,6 +311,7 @@ pub(super) fn walk(text: &str, queries: &[(u32, Vec<String>)]) -> Vec<Option<(us
     let remaining = wants.iter().filter(|w| w.target).count();
     let last_doc = roots.keys().max().copied().unwrap_or(0);
     let mut parser = Parser::new_from_str(text);
+    let lines = Lines::new(text);
     let mut walker = Walker {
         wants: &mut wants,
         remaining,
@@ -326,7 +327,7 @@ pub(super) fn walk(text: &str, queries: &[(u32, Vec<String>)]) -> Vec<Option<(us
         if walker.remaining == 0 {
             break;
         }
-        let span = conv(&ys);
+        let span = lines.conv(&ys);
         if ys.start.index() != ys.end.index() && !matches!(ev, Event::DocumentEnd | Event::StreamEnd) {
             last_end = end_of(&ev, span);
         }

@@ -184,15 +184,42 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// 1-based (line, column) of a marker.
-fn pos(m: &Marker) -> (u32, u32) {
-    (to_u32(m.line()).max(1), to_u32(m.col()).saturating_add(1))
+/// Positions as cairn reports them: a line ends at `\n` only, as git, editors' annotations and
+/// every report reader count lines. YAML also ends a line at a lone `\r`, and the parser's
+/// markers count it so; in a text that holds one, a position is worked out again from the
+/// marker's character index (a lone `\r` is then a character of its line, shown as `␍`).
+pub(super) struct Lines {
+    /// The character index where each line starts, only for a text with a lone `\r`.
+    starts: Option<Vec<usize>>,
 }
 
-fn conv(s: &saphyr_parser::Span) -> Span {
-    let (line, col) = pos(&s.start);
-    let (end_line, end_col) = pos(&s.end);
-    Span::new(line, col, end_line, end_col)
+impl Lines {
+    pub(super) fn new(text: &str) -> Lines {
+        let bytes = text.as_bytes();
+        let lone_cr = bytes.iter().enumerate().any(|(i, b)| *b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if !lone_cr {
+            return Lines { starts: None };
+        }
+        let mut starts = vec![0];
+        starts.extend(text.chars().enumerate().filter(|(_, c)| *c == '\n').map(|(i, _)| i + 1));
+        Lines { starts: Some(starts) }
+    }
+
+    /// 1-based (line, column) of a marker.
+    pub(super) fn pos(&self, m: &Marker) -> (u32, u32) {
+        let Some(starts) = &self.starts else {
+            return (to_u32(m.line()).max(1), to_u32(m.col()).saturating_add(1));
+        };
+        let line = starts.partition_point(|&start| start <= m.index()).max(1);
+        let col = m.index() - starts[line - 1];
+        (to_u32(line), to_u32(col).saturating_add(1))
+    }
+
+    pub(super) fn conv(&self, s: &saphyr_parser::Span) -> Span {
+        let (line, col) = self.pos(&s.start);
+        let (end_line, end_col) = self.pos(&s.end);
+        Span::new(line, col, end_line, end_col)
+    }
 }
 
 /// `span`, or one character at its start when it is empty (a block collection's start event).

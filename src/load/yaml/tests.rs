@@ -451,3 +451,20 @@ fn a_syntax_error_at_the_end_of_the_text_points_into_the_text() {
     let p = parsed.problems.iter().find(|p| p.kind == ProblemKind::Syntax).expect("a syntax problem");
     assert_eq!((p.span.line, p.span.col), (2, 10), "{p:?}");
 }
+
+#[test]
+fn a_lone_carriage_return_is_a_character_of_its_line() {
+    // YAML ends a line at a lone `\r`; git, editors and cairn's reports do not. Positions count
+    // lines by `\n` (found by fuzzing: a finding pointed 17 lines past the end of a file).
+    let (_, problems) = one("a: 1\rb: 2\rb: 3\n");
+    assert_eq!(kinds(&problems), [ProblemKind::DuplicateKey]);
+    assert_eq!((problems[0].span.line, problems[0].span.col), (1, 11));
+    // Lines after one with a lone `\r` are counted by `\n`; CRLF is one line end as before.
+    let text = "x: 1\r\ny: |\r\n  a\rb\n  c\nz: [1,\n";
+    let parsed = parse(text, &Limits::default());
+    let syntax: Vec<&Problem> = parsed.problems.iter().filter(|p| p.kind == ProblemKind::Syntax).collect();
+    assert_eq!(syntax.len(), 1, "{:?}", parsed.problems);
+    assert!(syntax[0].span.line <= 6, "{:?}", syntax[0].span);
+    let (_, problems) = one("a: 1\r\nb: 2\r\nb: 3\r\n");
+    assert_eq!((problems[0].span.line, problems[0].span.col), (3, 1));
+}
