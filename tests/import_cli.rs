@@ -340,6 +340,37 @@ fn servicenow_exports_in_every_shape_give_the_same_entities() {
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
+/// The written files do not depend on the number of threads that make them (an import makes
+/// its files on every core, a few hundred at a time): an export of 1,500 records, several
+/// batches, imported on one thread and on four.
+#[test]
+fn servicenow_import_is_the_same_on_any_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    let made = assert_cmd::Command::cargo_bin("cairn-gen")
+        .unwrap()
+        .args(["servicenow", "--out", &out_arg(&src), "--cis", "1500", "--rels", "4500"])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", stderr(&made));
+    let mut trees = Vec::new();
+    for threads in ["1", "4"] {
+        let out = dir.path().join(format!("threads-{threads}"));
+        let output = assert_cmd::Command::cargo_bin("cairn")
+            .unwrap()
+            .current_dir(&src)
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["import", "servicenow", "--cis", "cmdb_ci.json", "--rels", "cmdb_rel_ci.json"])
+            .args(["--groups", "sys_user_group.json", "--out", &out_arg(&out)])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        trees.push(tree(&out));
+    }
+    assert_eq!(trees[0].matches("\n=== cis/").count(), 1470, "1,500 records, 30 of them services");
+    assert!(trees[0] == trees[1], "the files differ between one thread and four");
+}
+
 #[test]
 fn servicenow_findings_without_a_map() {
     let dir = tempfile::tempdir().unwrap();
