@@ -77,6 +77,10 @@ pub struct ServicenowArgs {
     /// Exports of `sys_user_group` (teams; names the groups CIs refer to by sys_id).
     #[arg(long, num_args = 1.., value_name = "FILE")]
     pub groups: Vec<PathBuf>,
+    /// Exports of `sys_user_grmember` (group memberships: the teams' members; add
+    /// `user.user_name` and `user.email` to the exported fields for logins and emails).
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub members: Vec<PathBuf>,
     /// A YAML file of mappings that replace the defaults (docs/import.md).
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
@@ -221,6 +225,7 @@ pub fn run_import(args: &ImportArgs) -> Result<i32, String> {
                 cis: read(&a.cis)?,
                 rels: read(&a.rels)?,
                 groups: read(&a.groups)?,
+                members: read(&a.members)?,
                 map: match &a.map {
                     Some(p) => read(std::slice::from_ref(p))?.pop(),
                     None => None,
@@ -228,7 +233,11 @@ pub fn run_import(args: &ImportArgs) -> Result<i32, String> {
             };
             let previous = previous_sys_ids(&a.output.out);
             let imported = servicenow::import(&inputs, &previous);
-            finish(&a.output, &imported, &servicenow::OWNERSHIP)
+            let ownership = match a.members.is_empty() {
+                true => &servicenow::OWNERSHIP,
+                false => &servicenow::OWNERSHIP_WITH_MEMBERS,
+            };
+            finish(&a.output, &imported, ownership)
         }
     }
 }

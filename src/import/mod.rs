@@ -296,16 +296,6 @@ impl<'a> Imported<'a> {
             None => emit::document(&entity.document, None),
         }
     }
-
-    /// Every file to write under DIR: path → text (see [`Imported::text`]). Holds them all:
-    /// for tests and small imports.
-    pub fn files(
-        &self,
-        ownership: &Ownership,
-        previous: &dyn Fn(&str) -> Option<String>,
-    ) -> BTreeMap<String, String> {
-        (0..self.entities.len()).map(|i| (self.path(i), self.text(i, ownership, previous))).collect()
-    }
 }
 
 /// Two entities of one kind and name: the second is not imported.

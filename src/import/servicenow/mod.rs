@@ -49,7 +49,8 @@ pub const ATTRIBUTES: &[&str] = &[
     "mac_address",
 ];
 
-/// What a ServiceNow import owns (see [`Ownership`]).
+/// What a ServiceNow import owns (see [`Ownership`]). A team's members are the user's, unless
+/// the import is given memberships ([`OWNERSHIP_WITH_MEMBERS`]).
 pub const OWNERSHIP: Ownership = Ownership {
     prefix: "servicenow/",
     team: &["metadata.title", "metadata.description", "spec.parent", "spec.contacts"],
@@ -77,6 +78,12 @@ pub const OWNERSHIP: Ownership = Ownership {
     attributes: ATTRIBUTES,
 };
 
+/// What a ServiceNow import given `sys_user_grmember` exports owns: also the teams' members.
+pub const OWNERSHIP_WITH_MEMBERS: Ownership = Ownership {
+    team: &["metadata.title", "metadata.description", "spec.parent", "spec.contacts", "spec.members"],
+    ..OWNERSHIP
+};
+
 /// A file given to the import: (file name as shown, text).
 pub type Source = (Arc<str>, Arc<str>);
 
@@ -86,6 +93,8 @@ pub struct Inputs {
     pub cis: Vec<Source>,
     pub rels: Vec<Source>,
     pub groups: Vec<Source>,
+    /// Exports of `sys_user_grmember`: the teams' members.
+    pub members: Vec<Source>,
     pub map: Option<Source>,
 }
 
@@ -173,14 +182,14 @@ pub fn import<'a>(inputs: &'a Inputs, previous: &HashMap<String, (Kind, String)>
     };
     // The files are parsed in parallel (the relations are the largest); what they hold is
     // then taken in the order they were given.
-    let files: Vec<(usize, &'a Source)> = [&inputs.groups, &inputs.cis, &inputs.rels]
+    let files: Vec<(usize, &'a Source)> = [&inputs.groups, &inputs.cis, &inputs.rels, &inputs.members]
         .into_iter()
         .enumerate()
         .flat_map(|(n, list)| list.iter().map(move |s| (n, s)))
         .collect();
     let parsed: Vec<Result<Export<'a>, String>> =
         files.par_iter().map(|(_, (file, text))| read::read(file, text)).collect();
-    let mut lists: [Vec<Record<'a>>; 3] = Default::default();
+    let mut lists: [Vec<Record<'a>>; 4] = Default::default();
     for ((n, (file, text)), export) in files.iter().zip(parsed) {
         ctx.texts.insert(file.clone(), text.clone());
         match export {
@@ -201,7 +210,7 @@ pub fn import<'a>(inputs: &'a Inputs, previous: &HashMap<String, (Kind, String)>
             )),
         }
     }
-    let [groups, cis, rels] = lists;
+    let [groups, cis, rels, memberships] = lists;
 
     for g in &groups {
         let (id, name) = (g.named("sys_id").value.trim(), g.named("name").text());
@@ -220,6 +229,7 @@ pub fn import<'a>(inputs: &'a Inputs, previous: &HashMap<String, (Kind, String)>
         }
     }
     name_uniquely(&mut ctx, &mut drafts, &cis);
+    members(&mut ctx, &memberships, &mut teams);
     // How relations find their ends: by sys_id, or (CSV) by name.
     let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(drafts.len());
     let mut by_display: HashMap<&str, Vec<usize>> = HashMap::with_capacity(drafts.len());
@@ -589,6 +599,63 @@ fn team_of_group(ctx: &mut Ctx, g: &Record, teams: &mut BTreeMap<String, Entity>
         e.label(SYS_ID_LABEL, &id);
     }
     teams.insert(name, e);
+}
+
+/// The teams' members from `sys_user_grmember` records (`group`, `user`): login from the
+/// dot-walked `user.user_name` (else the user's name, normalised, with a finding), name from
+/// the user's display value, email from `user.email`. Members are sorted by login; a user in a
+/// group twice is one member.
+fn members(ctx: &mut Ctx, records: &[Record], teams: &mut BTreeMap<String, Entity>) {
+    let mut found: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
+    for record in records {
+        let group = record.named("group");
+        let shown = match ctx.mapping.groups.get(group.value.trim()) {
+            Some(name) if group.display.trim().is_empty() => name.clone(),
+            _ => group.text().to_owned(),
+        };
+        let team = normalise_name(&shown).filter(|t| teams.contains_key(t));
+        let Some(team) = team else {
+            let message = format!(
+                "group `{shown}` is not among the imported teams: its members are not imported (export it with --groups)"
+            );
+            ctx.find_once(format!("member-group:{shown}"), Code::ImportUnresolved, message, record, "group");
+            continue;
+        };
+        let user = record.named("user");
+        let name = user.display.trim();
+        let login = match record.named("user.user_name").text() {
+            "" => {
+                let message = "a member without `user.user_name` (add it to the export's fields): the login is made from the user's name".to_owned();
+                ctx.find_once("member-login".into(), Code::ImportUnmapped, message, record, "user");
+                normalise_name(name).or_else(|| normalise_name(user.value.trim()))
+            }
+            login => Some(login.to_owned()),
+        };
+        let Some(login) = login else {
+            ctx.find(
+                Code::ImportUnmapped,
+                "a membership without a user: not imported".into(),
+                record,
+                Some("user"),
+            );
+            continue;
+        };
+        let mut member = serde_json::Map::new();
+        member.insert("login".into(), login.as_str().into());
+        if !name.is_empty() {
+            member.insert("name".into(), name.into());
+        }
+        let email = record.named("user.email").text();
+        if !email.is_empty() {
+            member.insert("email".into(), email.into());
+        }
+        found.entry(team).or_default().entry(login).or_insert(Value::Object(member));
+    }
+    for (team, members) in found {
+        if let Some(entity) = teams.get_mut(&team) {
+            entity.spec().insert("members".into(), Value::Array(members.into_values().collect()));
+        }
+    }
 }
 
 /// A service or CI from a CMDB record (index `r`); `None` (with a finding) when it has no name.

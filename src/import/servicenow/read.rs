@@ -36,6 +36,10 @@ const READ: &[&str] = &[
     "email",
     "description",
     "manager",
+    "group",
+    "user",
+    "user.user_name",
+    "user.email",
 ];
 
 /// The fields the import reads, by position in [`Record::fields`]: [`READ`], then the
@@ -417,6 +421,8 @@ fn column_field(header: &str) -> Option<usize> {
         "cpu count" => "cpu_count",
         "disk space (gb)" => "disk_space",
         "mac address" => "mac_address",
+        "user id" | "user.user id" | "user_name" => "user.user_name",
+        "user.email" | "user email" => "user.email",
         _ => return None,
     };
     FIELDS.iter().position(|f| *f == name)
