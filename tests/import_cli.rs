@@ -340,6 +340,68 @@ fn servicenow_exports_in_every_shape_give_the_same_entities() {
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
+/// The written files do not depend on the number of threads that make them (an import makes
+/// its files on every core, a few hundred at a time): an export of 1,500 records, several
+/// batches, imported on one thread and on four.
+#[test]
+fn servicenow_import_is_the_same_on_any_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    let made = assert_cmd::Command::cargo_bin("cairn-gen")
+        .unwrap()
+        .args(["servicenow", "--out", &out_arg(&src), "--cis", "1500", "--rels", "4500"])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", stderr(&made));
+    let mut trees = Vec::new();
+    for threads in ["1", "4"] {
+        let out = dir.path().join(format!("threads-{threads}"));
+        let output = assert_cmd::Command::cargo_bin("cairn")
+            .unwrap()
+            .current_dir(&src)
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["import", "servicenow", "--cis", "cmdb_ci.json", "--rels", "cmdb_rel_ci.json"])
+            .args(["--groups", "sys_user_group.json", "--out", &out_arg(&out)])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        trees.push(tree(&out));
+    }
+    assert_eq!(trees[0].matches("\n=== cis/").count(), 1470, "1,500 records, 30 of them services");
+    assert!(trees[0] == trees[1], "the files differ between one thread and four");
+}
+
+/// `--members` (sys_user_grmember): each group's users become its team's members, with their
+/// logins from `user.user_name`; the members are then the import's, and a re-import without
+/// memberships leaves them as they are.
+#[test]
+fn servicenow_group_members_become_team_members() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cairn");
+    let out = out_arg(&out);
+    let base = ["import", "servicenow", "--cis", "cmdb_ci.display.json", "--groups", "sys_user_group.json"];
+    let mut with_members = base.to_vec();
+    with_members.extend(["--members", "sys_user_grmember.json", "--out", &out]);
+    let (code, report) = json(&fixtures().join("servicenow"), &with_members);
+    assert_eq!(code, 0, "warnings only: {report:#}");
+    let messages: Vec<&str> =
+        report["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert!(messages.iter().any(|m| m.contains("without `user.user_name`")), "{messages:#?}");
+    let team =
+        |name: &str| std::fs::read_to_string(Path::new(&out).join(format!("teams/{name}.yaml"))).unwrap();
+    let (dba, web) = (team("database-admins"), team("web-team"));
+    insta::assert_snapshot!("servicenow-members", format!("{dba}---\n{web}"));
+    assert!(team("it-operations").contains("members: []"));
+    let (_, errors) = validate_errors(Path::new(&out));
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    let mut without = base.to_vec();
+    without.extend(["--out", &out]);
+    let (code, _) = json(&fixtures().join("servicenow"), &without);
+    assert_eq!(code, 0);
+    assert_eq!(team("database-admins"), dba, "members kept when the import is not given memberships");
+}
+
 #[test]
 fn servicenow_findings_without_a_map() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,11 +3,13 @@
 //! format and write the files under `--out` through the guarded writer (`crate::write`).
 
 use std::collections::{BTreeMap, HashMap};
+use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::Subcommand;
+use rayon::prelude::*;
 
 use super::{ColorChoice, OutputFormat};
 use crate::diag::{self, Diagnostic};
@@ -75,6 +77,10 @@ pub struct ServicenowArgs {
     /// Exports of `sys_user_group` (teams; names the groups CIs refer to by sys_id).
     #[arg(long, num_args = 1.., value_name = "FILE")]
     pub groups: Vec<PathBuf>,
+    /// Exports of `sys_user_grmember` (group memberships: the teams' members; add
+    /// `user.user_name` and `user.email` to the exported fields for logins and emails).
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub members: Vec<PathBuf>,
     /// A YAML file of mappings that replace the defaults (docs/import.md).
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
@@ -132,7 +138,8 @@ pub fn run_export(args: &ExportArgs) -> Result<i32, String> {
             Style::default(),
         );
     }
-    let files = crate::export::backstage::export(&outcome.entities);
+    let files: Vec<(String, String)> =
+        crate::export::backstage::export(&outcome.entities).into_iter().collect();
     let written = write_tree(&a.out, EXPORT_MANIFEST, &files, false, a.dry_run)?;
     if !a.dry_run {
         eprintln!(
@@ -218,6 +225,7 @@ pub fn run_import(args: &ImportArgs) -> Result<i32, String> {
                 cis: read(&a.cis)?,
                 rels: read(&a.rels)?,
                 groups: read(&a.groups)?,
+                members: read(&a.members)?,
                 map: match &a.map {
                     Some(p) => read(std::slice::from_ref(p))?.pop(),
                     None => None,
@@ -225,7 +233,11 @@ pub fn run_import(args: &ImportArgs) -> Result<i32, String> {
             };
             let previous = previous_sys_ids(&a.output.out);
             let imported = servicenow::import(&inputs, &previous);
-            finish(&a.output, &imported, &servicenow::OWNERSHIP)
+            let ownership = match a.members.is_empty() {
+                true => &servicenow::OWNERSHIP,
+                false => &servicenow::OWNERSHIP_WITH_MEMBERS,
+            };
+            finish(&a.output, &imported, ownership)
         }
     }
 }
@@ -239,8 +251,9 @@ fn finish(output: &Output, imported: &Imported, ownership: &Ownership) -> Result
         }
         external::read_text(&output.out.join(path), MAX_IMPORT_FILE).ok()
     };
-    let files = imported.files(ownership, &previous);
-    let (errors, warnings) = report_findings(output, &imported.diagnostics, &imported.sources, files.len())?;
+    let (errors, warnings) =
+        report_findings(output, &imported.diagnostics, &imported.sources, imported.entities.len())?;
+    let files = ImportFiles { imported, ownership, previous: &previous };
     let written = write_tree(&output.out, MANIFEST, &files, true, output.dry_run)?;
     let counts = count_kinds(imported);
     if !output.dry_run {
@@ -263,8 +276,8 @@ fn finish(output: &Output, imported: &Imported, ownership: &Ownership) -> Result
 
 fn count_kinds(imported: &Imported) -> [usize; 3] {
     let mut counts = [0; 3];
-    for e in &imported.entities {
-        counts[match e.kind {
+    for (kind, _) in &imported.entities {
+        counts[match kind {
             Kind::Team => 0,
             Kind::Service => 1,
             Kind::Ci => 2,
@@ -321,26 +334,25 @@ fn read_manifest(out: &Path) -> std::collections::BTreeSet<String> {
 /// sys_id → (kind, name) of the entities an earlier ServiceNow import wrote under `out`, read
 /// from their `servicenow/sys-id` label.
 fn previous_sys_ids(out: &Path) -> HashMap<String, (Kind, String)> {
-    let mut found = HashMap::new();
-    for path in read_manifest(out) {
-        let (kind, rest) = match path.split_once('/') {
-            Some(("services", rest)) => (Kind::Service, rest),
-            Some(("cis", rest)) => (Kind::Ci, rest),
-            _ => continue,
-        };
-        let Some(name) = rest.strip_suffix(".yaml").filter(|n| !n.contains('/')) else { continue };
-        let Ok(text) = external::read_text(&out.join(&path), MAX_IMPORT_FILE) else { continue };
-        for line in text.lines() {
-            if let Some(id) = line.trim().strip_prefix(&format!("{}:", servicenow::SYS_ID_LABEL)) {
-                let id = id.trim().trim_matches('"').to_owned();
-                if !id.is_empty() {
-                    found.insert(id, (kind, name.to_owned()));
-                }
-                break;
-            }
-        }
-    }
-    found
+    let paths: Vec<String> = read_manifest(out).into_iter().collect();
+    // Read on every core; taken in path order, so a sys_id in two files ends as before.
+    let found: Vec<Option<(String, (Kind, String))>> = paths
+        .par_iter()
+        .map(|path| {
+            let (kind, rest) = match path.split_once('/') {
+                Some(("services", rest)) => (Kind::Service, rest),
+                Some(("cis", rest)) => (Kind::Ci, rest),
+                _ => return None,
+            };
+            let name = rest.strip_suffix(".yaml").filter(|n| !n.contains('/'))?;
+            let text = external::read_text(&out.join(path), MAX_IMPORT_FILE).ok()?;
+            let label = format!("{}:", servicenow::SYS_ID_LABEL);
+            let line = text.lines().find_map(|line| line.trim().strip_prefix(label.as_str()))?;
+            let id = line.trim().trim_matches('"').to_owned();
+            (!id.is_empty()).then(|| (id, (kind, name.to_owned())))
+        })
+        .collect();
+    found.into_iter().flatten().collect()
 }
 
 /// What [`write_tree`] did.
@@ -352,49 +364,105 @@ pub struct Written {
     pub removed: usize,
 }
 
-/// Writes `files` (relative path → text) under `out` through the guarded writer
-/// ([`crate::write::Writer`], manifest `manifest`): a file already holding its bytes is left
-/// untouched; a file that exists and that no earlier run wrote is never replaced (nothing is
-/// written then, and the error names every such file); nothing is written through a symbolic
-/// link. With `merged` (an import, whose files were merged with what is there), a file an
-/// earlier run wrote and someone edited since is replaced by the merge; without (an export), it
-/// is refused like any other. Files an earlier run wrote that this one does not, and that
-/// still hold what was written, are deleted. With `dry_run`, prints the changes as a unified
-/// diff on stdout and writes nothing.
+/// The files a command writes under DIR, each made only when it is written (from any thread),
+/// so that a large import never holds every file's text at once.
+pub trait Files: Sync {
+    fn count(&self) -> usize;
+    /// The relative path of file `i`: cheap.
+    fn path(&self, i: usize) -> String;
+    /// The text of file `i`.
+    fn text(&self, i: usize) -> String;
+}
+
+impl Files for Vec<(String, String)> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn path(&self, i: usize) -> String {
+        self[i].0.clone()
+    }
+    fn text(&self, i: usize) -> String {
+        self[i].1.clone()
+    }
+}
+
+/// An import's files: each entity's document, merged with the file the last import wrote.
+struct ImportFiles<'x, 'a> {
+    imported: &'x Imported<'a>,
+    ownership: &'x Ownership,
+    previous: &'x (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+impl Files for ImportFiles<'_, '_> {
+    fn count(&self) -> usize {
+        self.imported.entities.len()
+    }
+    fn path(&self, i: usize) -> String {
+        self.imported.path(i)
+    }
+    fn text(&self, i: usize) -> String {
+        self.imported.text(i, self.ownership, self.previous)
+    }
+}
+
+/// Files made at once between the writer and the threads that make them.
+const CHUNK: usize = 256;
+
+/// Writes `files` under `out` through the guarded writer ([`crate::write::Writer`], manifest
+/// `manifest`), in path order: a file already holding its bytes is left untouched; a file
+/// that exists and that no earlier run wrote is never replaced (nothing is written then, and
+/// the error names every such file); nothing is written through a symbolic link. With
+/// `merged` (an import, whose files were merged with what is there), a file an earlier run
+/// wrote and someone edited since is replaced by the merge; without (an export), it is refused
+/// like any other. Files an earlier run wrote that this one does not, and that still hold what
+/// was written, are deleted. With `dry_run`, prints the changes as a unified diff on stdout and
+/// writes nothing.
+///
+/// The texts are made on every core, a few hundred at a time, while this thread writes the
+/// ones made before: the writer writes from one thread.
 pub fn write_tree(
     out: &Path,
     manifest: &str,
-    files: &BTreeMap<String, String>,
+    files: &dyn Files,
     merged: bool,
     dry_run: bool,
 ) -> Result<Written, String> {
     let claims = write::manifest::read(&out.join(manifest), manifest);
+    let mut order: Vec<(String, usize)> = (0..files.count()).map(|i| (files.path(i), i)).collect();
+    order.sort_unstable();
     let mut result = Written::default();
     let mut refused = Vec::new();
-    let mut plan = Vec::new();
-    for (path, text) in files {
+    // What each folder holds, listed once: a folder of 100,000 files is one listing, not
+    // 100,000 look-ups.
+    let mut listed: HashMap<String, HashMap<OsString, std::fs::FileType>> = HashMap::new();
+    for (path, i) in &order {
         if !write::manifest::is_plain(path) {
             return Err(format!("refusing to write `{path}`: not a plain relative path"));
         }
         let target = out.join(path);
-        if through_link(out, path) {
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+        if !listed.contains_key(folder) {
+            if through_link(out, folder) {
+                return Err(format!("refusing to write {}: a symbolic link is in the way", target.display()));
+            }
+            listed.insert(folder.to_owned(), list(&out.join(folder)));
+        }
+        let Some(kind) = listed.get(folder).and_then(|entries| entries.get(OsStr::new(name))) else {
+            continue;
+        };
+        if kind.is_symlink() {
             return Err(format!("refusing to write {}: a symbolic link is in the way", target.display()));
         }
-        let before = std::fs::read(&target).ok();
-        match &before {
-            Some(bytes) if bytes == text.as_bytes() => result.unchanged += 1,
-            Some(bytes) => {
-                let ours = match claims.files.get(path) {
-                    Some(digest) => merged || *digest == write::Digest::of(bytes),
-                    None => false,
-                };
-                if ours {
-                    plan.push((path, text, before));
-                } else {
-                    refused.push(target.display().to_string());
-                }
-            }
-            None => plan.push((path, text, before)),
+        if !kind.is_file() {
+            // The writer refuses it, naming it.
+            continue;
+        }
+        let ours = match claims.files.get(path) {
+            Some(digest) => merged || std::fs::read(&target).is_ok_and(|b| write::Digest::of(&b) == *digest),
+            None => false,
+        };
+        if !ours && std::fs::read(&target).ok().as_deref() != Some(files.text(*i).as_bytes()) {
+            refused.push(target.display().to_string());
         }
     }
     for warning in &claims.warnings {
@@ -411,7 +479,15 @@ pub fn write_tree(
     if dry_run {
         let stdout = std::io::stdout();
         let mut w = std::io::BufWriter::new(stdout.lock());
-        for (path, text, before) in &plan {
+        let mut changed = 0;
+        for (path, i) in &order {
+            let text = files.text(*i);
+            let before = std::fs::read(out.join(path)).ok();
+            if before.as_deref() == Some(text.as_bytes()) {
+                result.unchanged += 1;
+                continue;
+            }
+            changed += 1;
             let old = before.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
             let (a, b) = match before {
                 Some(_) => (format!("a/{path}"), format!("b/{path}")),
@@ -423,27 +499,52 @@ pub fn write_tree(
         }
         super::output_written(w.flush())?;
         eprintln!(
-            "dry run: {} files would be written, {} are unchanged; nothing was written",
-            plan.len(),
+            "dry run: {changed} files would be written, {} are unchanged; nothing was written",
             result.unchanged
         );
         return Ok(result);
     }
     // Every replacement was checked above: the writer may replace what it is given.
     let mut writer = write::Writer::new(out, manifest, true);
-    for (path, text) in files {
-        if let Err(e) = writer.write(path, text.as_bytes()) {
-            let _ = writer.keep();
-            return Err(e.to_string());
+    let wrote = std::thread::scope(|scope| -> Result<(), String> {
+        let (send, made) = std::sync::mpsc::sync_channel::<Vec<String>>(4);
+        let order = &order;
+        scope.spawn(move || {
+            for part in order.chunks(CHUNK) {
+                let texts: Vec<String> = part.par_iter().map(|(_, i)| files.text(*i)).collect();
+                if send.send(texts).is_err() {
+                    return; // the writer stopped
+                }
+            }
+        });
+        for (part, texts) in order.chunks(CHUNK).zip(made) {
+            for ((path, _), text) in part.iter().zip(texts) {
+                match writer.write_changed(path, text.as_bytes()) {
+                    Ok(true) => result.written += 1,
+                    Ok(false) => result.unchanged += 1,
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
         }
+        Ok(())
+    });
+    if let Err(e) = wrote {
+        let _ = writer.keep();
+        return Err(e);
     }
     let finished = writer.finish().map_err(|e| e.to_string())?;
     for warning in writer.take_warnings() {
         eprintln!("warning: {warning}");
     }
-    result.written = plan.len();
     result.removed = finished.removed;
     Ok(result)
+}
+
+/// The entries of folder `dir` and their types (symbolic links as such); none when it cannot
+/// be read (it does not exist yet).
+fn list(dir: &Path) -> HashMap<OsString, std::fs::FileType> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return HashMap::new() };
+    entries.filter_map(Result::ok).filter_map(|e| Some((e.file_name(), e.file_type().ok()?))).collect()
 }
 
 /// Whether `out` itself or a directory or file on the way to `out/path` is a symbolic link.

@@ -303,7 +303,7 @@ struct Mapper<'a> {
 }
 
 /// Maps descriptors to cairn entities (SPEC §8).
-pub fn map(collected: Collected) -> Imported {
+pub fn map(collected: Collected) -> Imported<'static> {
     let Collected { descriptors, diagnostics, sources } = collected;
     let mut index = HashMap::new();
     for (i, d) in descriptors.iter().enumerate() {
@@ -383,9 +383,7 @@ pub fn map(collected: Collected) -> Imported {
         let origin = Origin::new(&Arc::from("(import)"), None, "the placeholder for missing owners".into());
         entities.push((team, origin));
     }
-    let mut imported = Imported { entities: Vec::new(), diagnostics: m.diagnostics, sources };
-    imported.finish(entities);
-    imported
+    Imported::built(entities, m.diagnostics, sources)
 }
 
 /// title, description, labels, annotations, tags and links, and the original reference.

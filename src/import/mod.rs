@@ -214,59 +214,41 @@ impl Ownership {
 }
 
 /// What an import produced.
-#[derive(Debug, Default)]
-pub struct Imported {
-    /// Sorted by kind and name; names are unique per kind.
-    pub entities: Vec<Entity>,
+pub struct Imported<'a> {
+    /// The kind and name of each entity, sorted by kind and name; names are unique per kind.
+    pub entities: Vec<(Kind, String)>,
+    /// Makes the document of entity `i` (tidied). An import may keep its sources and make each
+    /// document only when its file is written, from any thread, so that a large one never
+    /// holds all of them at once.
+    make: Box<dyn Fn(usize) -> Entity + Send + Sync + 'a>,
     /// Findings about the sources, located in them.
     pub diagnostics: Vec<Diagnostic>,
     /// The text of each source file that has a finding, for printing the finding.
     pub sources: BTreeMap<String, Arc<str>>,
 }
 
-impl Imported {
-    /// The files to write under DIR: path → text. `previous` gives the text of a file the last
-    /// import wrote at that path (`None` when there is none); its fields the import does not
-    /// own are kept.
-    pub fn files(
-        &self,
-        ownership: &Ownership,
-        previous: &dyn Fn(&str) -> Option<String>,
-    ) -> BTreeMap<String, String> {
-        self.entities
-            .iter()
-            .map(|entity| {
-                let path = entity.path();
-                let document = match previous(&path).and_then(|text| earlier_document(&text, entity.kind)) {
-                    Some(earlier) => merge(&entity.document, &earlier, ownership, entity.kind),
-                    None => entity.document.clone(),
-                };
-                (path, emit::document(&document, None))
-            })
-            .collect()
+impl std::fmt::Debug for Imported<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Imported")
+            .field("entities", &self.entities)
+            .field("diagnostics", &self.diagnostics)
+            .finish_non_exhaustive()
     }
+}
 
-    /// Sorts the entities and the findings; reports two entities of one kind and name as a
-    /// collision (the first, in source order, is kept).
-    pub(crate) fn finish(&mut self, mut entities: Vec<(Entity, Origin)>) {
+impl<'a> Imported<'a> {
+    /// An import of `entities` made whole. Sorts them and the findings; reports two entities
+    /// of one kind and name as a collision (the first, in source order, is kept).
+    pub(crate) fn built(
+        mut entities: Vec<(Entity, Origin)>,
+        mut diagnostics: Vec<Diagnostic>,
+        sources: BTreeMap<String, Arc<str>>,
+    ) -> Imported<'static> {
         let mut seen: HashMap<(Kind, String), Origin> = HashMap::new();
         let mut kept = Vec::with_capacity(entities.len());
         for (mut entity, origin) in entities.drain(..) {
             match seen.get(&(entity.kind, entity.name.clone())) {
-                Some(first) => {
-                    let message = format!(
-                        "{} `{}` comes from two sources: {} and {}; only the first is imported",
-                        entity.kind.name(),
-                        entity.name,
-                        first.describe,
-                        origin.describe
-                    );
-                    self.diagnostics.push(
-                        Diagnostic::new(Code::ImportNameCollision, message, origin.location.clone())
-                            .with_label(first.location.clone(), "the first has this name")
-                            .with_note("rename one of them at the source, or map it to another name"),
-                    );
-                }
+                Some(first) => diagnostics.push(collision(entity.kind, &entity.name, first, &origin)),
                 None => {
                     entity.tidy();
                     seen.insert((entity.kind, entity.name.clone()), origin);
@@ -275,10 +257,59 @@ impl Imported {
             }
         }
         kept.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
-        self.entities = kept;
-        self.diagnostics.sort();
-        self.diagnostics.dedup();
+        let names = kept.iter().map(|e| (e.kind, e.name.clone())).collect();
+        Imported::lazy(names, Box::new(move |i| kept[i].clone()), diagnostics, sources)
     }
+
+    /// An import whose entity `i` (named `entities[i]`, sorted, unique per kind) is made by
+    /// `make`. Sorts the findings.
+    pub(crate) fn lazy(
+        entities: Vec<(Kind, String)>,
+        make: Box<dyn Fn(usize) -> Entity + Send + Sync + 'a>,
+        mut diagnostics: Vec<Diagnostic>,
+        sources: BTreeMap<String, Arc<str>>,
+    ) -> Imported<'a> {
+        diagnostics.sort();
+        diagnostics.dedup();
+        Imported { entities, make, diagnostics, sources }
+    }
+
+    /// The document of entity `i`.
+    pub fn entity(&self, i: usize) -> Entity {
+        (self.make)(i)
+    }
+
+    /// The path of entity `i`'s file under DIR.
+    pub fn path(&self, i: usize) -> String {
+        let (kind, name) = &self.entities[i];
+        format!("{}/{name}.yaml", kind.folder())
+    }
+
+    /// The text of entity `i`'s file. `previous` gives the text of a file the last import
+    /// wrote at that path (`None` when there is none); its fields the import does not own are
+    /// kept.
+    pub fn text(&self, i: usize, ownership: &Ownership, previous: &dyn Fn(&str) -> Option<String>) -> String {
+        let entity = self.entity(i);
+        let path = entity.path();
+        match previous(&path).and_then(|text| earlier_document(&text, entity.kind)) {
+            Some(earlier) => emit::document(&merge(&entity.document, &earlier, ownership, entity.kind), None),
+            None => emit::document(&entity.document, None),
+        }
+    }
+}
+
+/// Two entities of one kind and name: the second is not imported.
+pub(crate) fn collision(kind: Kind, name: &str, first: &Origin, second: &Origin) -> Diagnostic {
+    let message = format!(
+        "{} `{}` comes from two sources: {} and {}; only the first is imported",
+        kind.name(),
+        name,
+        first.describe,
+        second.describe
+    );
+    Diagnostic::new(Code::ImportNameCollision, message, second.location.clone())
+        .with_label(first.location.clone(), "the first has this name")
+        .with_note("rename one of them at the source, or map it to another name")
 }
 
 /// Where an entity came from: a location for findings and words for messages.

@@ -160,6 +160,11 @@ impl Writer {
 
     /// Writes `bytes` at `path` (relative, `/`-separated) under the root.
     pub fn write(&mut self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        self.write_changed(path, bytes).map(|_| ())
+    }
+
+    /// [`Writer::write`], saying whether the file changed (`false`: it held these bytes).
+    pub fn write_changed(&mut self, path: &str, bytes: &[u8]) -> Result<bool, Error> {
         let root = self.root()?;
         if !manifest::is_plain(path) || manifest::in_git(path) || path == self.manifest {
             return Err(Error::Unsafe(format!(
@@ -176,13 +181,14 @@ impl Writer {
             )));
         }
         let digest = Digest::of(bytes);
-        self.put(&target, path, bytes)?;
+        let changed = self.put(&target, path, bytes)?;
         self.written.insert(path.to_owned(), digest);
-        Ok(())
+        Ok(changed)
     }
 
-    /// Writes the file at `target` (checked to lie in a real directory below the root).
-    fn put(&mut self, target: &Path, path: &str, bytes: &[u8]) -> Result<(), Error> {
+    /// Writes the file at `target` (checked to lie in a real directory below the root);
+    /// `false` when it already held `bytes`.
+    fn put(&mut self, target: &Path, path: &str, bytes: &[u8]) -> Result<bool, Error> {
         let cannot = |e: std::io::Error| Error::Io(format!("cannot write {}: {e}", target.display()));
         // A new file cannot be a link (creating it fails on anything already there, links
         // included); only a file that exists needs looking at, and most runs write new files.
@@ -214,7 +220,7 @@ impl Writer {
                 // A file that has not changed is left as it is, time stamp included: copying
                 // the directory by time stamp (rsync, most deploys) then moves only what changed.
                 if held.as_deref() == Some(bytes) {
-                    return Ok(());
+                    return Ok(false);
                 }
                 let ours = path == self.manifest
                     || claimed.is_some_and(|d| held.as_deref().is_some_and(|h| Digest::of(h) == d));
@@ -239,7 +245,8 @@ impl Writer {
             }
             Err(e) => return Err(cannot(e)),
         };
-        file.write_all(bytes).map_err(cannot)
+        file.write_all(bytes).map_err(cannot)?;
+        Ok(true)
     }
 
     /// The root: created and resolved, and its manifest read, on first use.
@@ -402,7 +409,7 @@ impl Writer {
         let text = manifest::text(&self.written);
         let target = root.join(&self.manifest);
         let name = self.manifest.clone();
-        self.put(&target, &name, &text)
+        self.put(&target, &name, &text).map(|_| ())
     }
 }
 

@@ -14,6 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use super::{normalise_name, Entity, Imported, Kind, Origin, Ownership};
@@ -48,7 +49,8 @@ pub const ATTRIBUTES: &[&str] = &[
     "mac_address",
 ];
 
-/// What a ServiceNow import owns (see [`Ownership`]).
+/// What a ServiceNow import owns (see [`Ownership`]). A team's members are the user's, unless
+/// the import is given memberships ([`OWNERSHIP_WITH_MEMBERS`]).
 pub const OWNERSHIP: Ownership = Ownership {
     prefix: "servicenow/",
     team: &["metadata.title", "metadata.description", "spec.parent", "spec.contacts"],
@@ -76,6 +78,12 @@ pub const OWNERSHIP: Ownership = Ownership {
     attributes: ATTRIBUTES,
 };
 
+/// What a ServiceNow import given `sys_user_grmember` exports owns: also the teams' members.
+pub const OWNERSHIP_WITH_MEMBERS: Ownership = Ownership {
+    team: &["metadata.title", "metadata.description", "spec.parent", "spec.contacts", "spec.members"],
+    ..OWNERSHIP
+};
+
 /// A file given to the import: (file name as shown, text).
 pub type Source = (Arc<str>, Arc<str>);
 
@@ -85,6 +93,8 @@ pub struct Inputs {
     pub cis: Vec<Source>,
     pub rels: Vec<Source>,
     pub groups: Vec<Source>,
+    /// Exports of `sys_user_grmember`: the teams' members.
+    pub members: Vec<Source>,
     pub map: Option<Source>,
 }
 
@@ -131,18 +141,31 @@ impl Ctx<'_> {
     }
 }
 
-/// An entity being built, with where it came from.
-struct Built {
-    entity: Entity,
-    origin: Origin,
-    sys_id: String,
-    /// The record's `name`: how CSV relations name their ends.
-    display: String,
+/// A service or CI as its record maps (the findings about it made). Its document is made from
+/// the record only when its file is ([`Draft::entity`]), so an import of a large CMDB never
+/// holds every document at once.
+struct Draft {
+    kind: Kind,
+    name: String,
+    /// Index of its record among the CI records.
+    record: usize,
+    owner: String,
+    target: Target,
+    status: Option<String>,
+    environment: Option<String>,
+    tier: u8,
 }
 
+/// The reference lists a relation can add to, by index in [`Link`].
+const LINK_FIELDS: [&str; 4] = ["dependsOn", "components", "runsOn", "members"];
+
+/// A relation as it is written: from draft, field (in [`LINK_FIELDS`]), to draft.
+type Link = (u32, u8, u32);
+
 /// Imports the exports. `previous` maps the sys_ids an earlier import wrote to the kind and
-/// name it gave them.
-pub fn import(inputs: &Inputs, previous: &HashMap<String, (Kind, String)>) -> Imported {
+/// name it gave them. The result borrows the exports' texts: each document is made from its
+/// record when asked for ([`Imported::entity`]).
+pub fn import<'a>(inputs: &'a Inputs, previous: &HashMap<String, (Kind, String)>) -> Imported<'a> {
     let mut diagnostics = Vec::new();
     let mapping = match &inputs.map {
         Some((file, text)) => Mapping::with_overrides(file, text, &mut diagnostics),
@@ -157,29 +180,37 @@ pub fn import(inputs: &Inputs, previous: &HashMap<String, (Kind, String)>) -> Im
         previous,
         repeated: HashMap::new(),
     };
-    let read_all = |files: &[Source], ctx: &mut Ctx| -> Vec<Record> {
-        let mut out = Vec::new();
-        for (file, text) in files {
-            ctx.texts.insert(file.clone(), text.clone());
-            match read::read(file, text) {
-                Ok(Export { records, csv_columns }) => {
-                    if let Some(columns) = csv_columns {
-                        ctx.csv_columns.insert(file.clone(), columns);
-                    }
-                    out.extend(records);
+    // The files are parsed in parallel (the relations are the largest); what they hold is
+    // then taken in the order they were given.
+    let files: Vec<(usize, &'a Source)> = [&inputs.groups, &inputs.cis, &inputs.rels, &inputs.members]
+        .into_iter()
+        .enumerate()
+        .flat_map(|(n, list)| list.iter().map(move |s| (n, s)))
+        .collect();
+    let parsed: Vec<Result<Export<'a>, String>> =
+        files.par_iter().map(|(_, (file, text))| read::read(file, text)).collect();
+    let mut lists: [Vec<Record<'a>>; 4] = Default::default();
+    for ((n, (file, text)), export) in files.iter().zip(parsed) {
+        ctx.texts.insert(file.clone(), text.clone());
+        match export {
+            Ok(Export { records, csv_columns }) => {
+                if let Some(columns) = csv_columns {
+                    ctx.csv_columns.insert(file.clone(), columns);
                 }
-                Err(message) => ctx.diagnostics.push(Diagnostic::new(
-                    Code::ImportInvalidSource,
-                    message,
-                    Location::file(file.clone()),
-                )),
+                if lists[*n].is_empty() {
+                    lists[*n] = records;
+                } else {
+                    lists[*n].extend(records);
+                }
             }
+            Err(message) => ctx.diagnostics.push(Diagnostic::new(
+                Code::ImportInvalidSource,
+                message,
+                Location::file(file.clone()),
+            )),
         }
-        out
-    };
-    let groups = read_all(&inputs.groups, &mut ctx);
-    let cis = read_all(&inputs.cis, &mut ctx);
-    let rels = read_all(&inputs.rels, &mut ctx);
+    }
+    let [groups, cis, rels, memberships] = lists;
 
     for g in &groups {
         let (id, name) = (g.named("sys_id").value.trim(), g.named("name").text());
@@ -187,27 +218,31 @@ pub fn import(inputs: &Inputs, previous: &HashMap<String, (Kind, String)>) -> Im
             ctx.mapping.groups.entry(id.to_owned()).or_insert_with(|| name.to_owned());
         }
     }
-    let mut teams: BTreeMap<String, Built> = BTreeMap::new();
+    let mut teams: BTreeMap<String, Entity> = BTreeMap::new();
     for g in &groups {
         team_of_group(&mut ctx, g, &mut teams);
     }
-    let mut built = Vec::with_capacity(cis.len());
+    let mut drafts = Vec::with_capacity(cis.len());
     for (r, record) in cis.iter().enumerate() {
-        if let Some(b) = entity_of_record(&mut ctx, record, &mut teams) {
-            built.push((b, r));
+        if let Some(d) = entity_of_record(&mut ctx, record, r, &mut teams) {
+            drafts.push(d);
         }
     }
-    name_uniquely(&mut ctx, &mut built, &cis);
+    name_uniquely(&mut ctx, &mut drafts, &cis);
+    members(&mut ctx, &memberships, &mut teams);
     // How relations find their ends: by sys_id, or (CSV) by name.
-    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(built.len());
-    let mut by_display: HashMap<&str, Vec<usize>> = HashMap::with_capacity(built.len());
-    let mut by_lower: HashMap<String, Vec<usize>> = HashMap::with_capacity(built.len());
-    for (i, (b, _)) in built.iter().enumerate() {
-        if !b.sys_id.is_empty() {
-            by_id.insert(b.sys_id.as_str(), i);
+    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(drafts.len());
+    let mut by_display: HashMap<&str, Vec<usize>> = HashMap::with_capacity(drafts.len());
+    let mut by_lower: HashMap<String, Vec<usize>> = HashMap::with_capacity(drafts.len());
+    for (i, d) in drafts.iter().enumerate() {
+        let record = &cis[d.record];
+        let sys_id = record.named("sys_id").value.trim();
+        if !sys_id.is_empty() {
+            by_id.insert(sys_id, i);
         }
-        by_display.entry(b.display.as_str()).or_default().push(i);
-        by_lower.entry(b.display.to_lowercase()).or_default().push(i);
+        let display = record.named("name").text();
+        by_display.entry(display).or_default().push(i);
+        by_lower.entry(display.to_lowercase()).or_default().push(i);
     }
     let resolve = |f: &Field| -> Result<usize, bool> {
         let value = f.value.trim();
@@ -278,19 +313,15 @@ pub fn import(inputs: &Inputs, previous: &HashMap<String, (Kind, String)>) -> Im
             edges.push((from, edge, to, rel_index));
         }
     }
+    let mut links: Vec<Link> = Vec::with_capacity(edges.len());
     for (from, edge, to, rel_index) in edges {
         if from == to {
             continue;
         }
-        let to_ref = {
-            let e = &built[to].0.entity;
-            format!("{}:{}", e.kind.short(), e.name)
-        };
-        let from_kind = built[from].0.entity.kind;
-        let field = match (from_kind, edge, built[to].0.entity.kind) {
-            (Kind::Service, Edge::DependsOn | Edge::RunsOn, _) => "dependsOn",
-            (Kind::Service, Edge::Members | Edge::Components, Kind::Ci) => "components",
-            (Kind::Service, Edge::Members | Edge::Components, _) => "dependsOn",
+        let field = match (drafts[from].kind, edge, drafts[to].kind) {
+            (Kind::Service, Edge::DependsOn | Edge::RunsOn, _) => 0,
+            (Kind::Service, Edge::Members | Edge::Components, Kind::Ci) => 1,
+            (Kind::Service, Edge::Members | Edge::Components, _) => 0,
             (Kind::Ci, _, Kind::Service) => {
                 let message = "a configuration item cannot depend on a service in cairn: relations from a CI to a service are not imported".to_owned();
                 ctx.find_once(
@@ -302,12 +333,12 @@ pub fn import(inputs: &Inputs, previous: &HashMap<String, (Kind, String)>) -> Im
                 );
                 continue;
             }
-            (Kind::Ci, Edge::DependsOn, _) => "dependsOn",
-            (Kind::Ci, Edge::RunsOn, _) => "runsOn",
-            (Kind::Ci, Edge::Members | Edge::Components, _) => "members",
+            (Kind::Ci, Edge::DependsOn, _) => 0,
+            (Kind::Ci, Edge::RunsOn, _) => 2,
+            (Kind::Ci, Edge::Members | Edge::Components, _) => 3,
             (Kind::Team, _, _) => continue,
         };
-        built[from].0.entity.push_ref(field, to_ref);
+        links.push((from as u32, field, to as u32));
     }
     // Repeated findings say how many records they concern.
     for (count, at) in ctx.repeated.values() {
@@ -316,9 +347,9 @@ pub fn import(inputs: &Inputs, previous: &HashMap<String, (Kind, String)>) -> Im
             d.message = format!("{} ({count} records)", d.message);
         }
     }
-    let mut entities: Vec<(Entity, Origin)> = teams.into_values().map(|b| (b.entity, b.origin)).collect();
-    entities.extend(built.into_iter().map(|(b, _)| (b.entity, b.origin)));
-    let diagnostics = locate(&mut ctx);
+    let mut diagnostics = locate(&mut ctx);
+    // The relations are done with: what is left is the CI records the documents are made of.
+    drop(rels);
     let mut sources = BTreeMap::new();
     for d in &diagnostics {
         if let Some(text) = ctx.texts.get(&d.primary.file) {
@@ -328,9 +359,118 @@ pub fn import(inputs: &Inputs, previous: &HashMap<String, (Kind, String)>) -> Im
     if let Some((file, text)) = &inputs.map {
         sources.insert(file.to_string(), text.clone());
     }
-    let mut imported = Imported { entities: Vec::new(), diagnostics, sources };
-    imported.finish(entities);
-    imported
+
+    // Names are unique per kind by now (see `name_uniquely`); should two still meet, the first
+    // is imported, as for every import.
+    let teams: Vec<Entity> = teams
+        .into_values()
+        .map(|mut e| {
+            e.tidy();
+            e
+        })
+        .collect();
+    let mut first: HashMap<(Kind, &str), usize> = HashMap::with_capacity(drafts.len());
+    let mut kept = vec![true; drafts.len()];
+    for (i, d) in drafts.iter().enumerate() {
+        if let Some(&j) = first.get(&(d.kind, d.name.as_str())) {
+            kept[i] = false;
+            let (a, b) = (draft_origin(&drafts[j], &cis), draft_origin(d, &cis));
+            diagnostics.push(super::collision(d.kind, &d.name, &a, &b));
+        } else {
+            first.insert((d.kind, d.name.as_str()), i);
+        }
+    }
+    drop(first);
+    let mut order: Vec<usize> = (0..drafts.len()).filter(|i| kept[*i]).collect();
+    order.sort_by(|a, b| (drafts[*a].kind, &drafts[*a].name).cmp(&(drafts[*b].kind, &drafts[*b].name)));
+    // Each draft's links, by draft: `links[start[i]..start[i + 1]]`.
+    links.sort_unstable();
+    let mut start = vec![0usize; drafts.len() + 1];
+    for (from, _, _) in &links {
+        start[*from as usize + 1] += 1;
+    }
+    for i in 0..drafts.len() {
+        start[i + 1] += start[i];
+    }
+    let mut names: Vec<(Kind, String)> = teams.iter().map(|t| (Kind::Team, t.name.clone())).collect();
+    names.extend(order.iter().map(|&i| (drafts[i].kind, drafts[i].name.clone())));
+    let make = move |i: usize| -> Entity {
+        if let Some(team) = teams.get(i) {
+            return team.clone();
+        }
+        let at = order[i - teams.len()];
+        let d = &drafts[at];
+        let refs = links[start[at]..start[at + 1]].iter().map(|(_, field, to)| {
+            let to = &drafts[*to as usize];
+            (LINK_FIELDS[usize::from(*field)], format!("{}:{}", to.kind.short(), to.name))
+        });
+        d.entity(&cis[d.record], refs)
+    };
+    Imported::lazy(names, Box::new(make), diagnostics, sources)
+}
+
+/// Where a draft's record is, and how messages call it.
+fn draft_origin(d: &Draft, records: &[Record]) -> Origin {
+    let record = &records[d.record];
+    let shown = record.named("name").text();
+    Origin::new(&record.file, None, format!("record `{shown}` in {}", record.file))
+}
+
+impl Draft {
+    /// The entity's document, made from its record and its relations (`field`, reference).
+    fn entity(&self, record: &Record, refs: impl Iterator<Item = (&'static str, String)>) -> Entity {
+        let mut e = Entity::new(self.kind, &self.name);
+        e.set_meta("title", Some(record.named("name").text()));
+        let description = match record.named("short_description").text() {
+            "" => record.named("description").text(),
+            d => d,
+        };
+        e.set_meta("description", Some(description));
+        let sys_id = record.named("sys_id").value.trim();
+        if !sys_id.is_empty() {
+            e.label(SYS_ID_LABEL, sys_id);
+        }
+        let owner = Value::String(format!("team:{}", self.owner));
+        match &self.target {
+            Target::Service(service_type) => {
+                let spec = e.spec();
+                spec.insert("owner".into(), owner);
+                spec.insert("tier".into(), json!(self.tier));
+                spec.insert("type".into(), (*service_type).into());
+                let lifecycle = match self.status.as_deref() {
+                    Some("planned") => "planned",
+                    Some("retired") => "retired",
+                    _ => "live",
+                };
+                spec.insert("lifecycle".into(), lifecycle.into());
+            }
+            Target::Ci(class) => {
+                let spec = e.spec();
+                spec.insert("class".into(), class.as_str().into());
+                spec.insert("owner".into(), owner);
+                if let Some(env) = &self.environment {
+                    spec.insert("environment".into(), env.as_str().into());
+                }
+                let status = self.status.as_deref().unwrap_or("operational");
+                spec.insert("status".into(), status.into());
+                let mut attributes = serde_json::Map::new();
+                for name in ATTRIBUTES {
+                    let text = record.named(name).text();
+                    if !text.is_empty() {
+                        attributes.insert((*name).to_owned(), Value::String(plain_number(text)));
+                    }
+                }
+                if !attributes.is_empty() {
+                    spec.insert("attributes".into(), Value::Object(attributes));
+                }
+            }
+        }
+        for (field, reference) in refs {
+            e.push_ref(field, reference);
+        }
+        e.tidy();
+        e
+    }
 }
 
 /// Gives every pending finding its line and column.
@@ -340,7 +480,8 @@ fn locate(ctx: &mut Ctx) -> Vec<Diagnostic> {
     let mut pending = std::mem::take(&mut ctx.pending);
     for (n, p) in pending.iter_mut().enumerate() {
         match &p.at {
-            At::Json { pointer } => {
+            At::Json { .. } => {
+                let pointer = p.at.pointer().unwrap_or_default();
                 let full = match p.field {
                     Some(f) => format!("{pointer}/{}", read::FIELDS[f]),
                     None => pointer.clone(),
@@ -373,7 +514,7 @@ fn locate(ctx: &mut Ctx) -> Vec<Diagnostic> {
 
 /// A record's owner team: the first owner field with a value; a group by its name (or its
 /// sys_id through --groups), a person as a team of their own. `None`: no owner.
-fn owner(ctx: &mut Ctx, record: &Record, teams: &mut BTreeMap<String, Built>) -> Option<String> {
+fn owner(ctx: &mut Ctx, record: &Record, teams: &mut BTreeMap<String, Entity>) -> Option<String> {
     let fields = ctx.mapping.owner_fields.clone();
     for name in &fields {
         let f = record.named(name);
@@ -415,8 +556,7 @@ fn owner(ctx: &mut Ctx, record: &Record, teams: &mut BTreeMap<String, Built>) ->
             if f.value.trim() != shown && looks_like_sys_id(&f.value) && !is_person {
                 e.label(SYS_ID_LABEL, f.value.trim());
             }
-            let origin = Origin::new(&record.file, None, format!("`{shown}` named in {}", record.file));
-            Built { entity: e, origin, sys_id: String::new(), display: String::new() }
+            e
         });
         return Some(team);
     }
@@ -429,7 +569,7 @@ fn looks_like_sys_id(v: &str) -> bool {
 }
 
 /// A team from a `sys_user_group` record.
-fn team_of_group(ctx: &mut Ctx, g: &Record, teams: &mut BTreeMap<String, Built>) {
+fn team_of_group(ctx: &mut Ctx, g: &Record, teams: &mut BTreeMap<String, Entity>) {
     let shown = g.named("name").text().to_owned();
     let Some(name) = normalise_name(&shown) else {
         ctx.find(Code::ImportUnmapped, "a group without a usable name: not imported".into(), g, Some("name"));
@@ -458,15 +598,76 @@ fn team_of_group(ctx: &mut Ctx, g: &Record, teams: &mut BTreeMap<String, Built>)
     if !id.is_empty() {
         e.label(SYS_ID_LABEL, &id);
     }
-    let origin = Origin::new(&g.file, None, format!("group `{shown}` in {}", g.file));
-    teams.insert(name, Built { entity: e, origin, sys_id: id, display: String::new() });
+    teams.insert(name, e);
 }
 
-/// A service or CI from a CMDB record; `None` (with a finding) when it has no name.
-fn entity_of_record(ctx: &mut Ctx, record: &Record, teams: &mut BTreeMap<String, Built>) -> Option<Built> {
-    let sys_id = record.named("sys_id").value.trim().to_owned();
-    let shown = record.named("name").text().to_owned();
-    let base = normalise_name(&shown).or_else(|| normalise_name(&sys_id));
+/// The teams' members from `sys_user_grmember` records (`group`, `user`): login from the
+/// dot-walked `user.user_name` (else the user's name, normalised, with a finding), name from
+/// the user's display value, email from `user.email`. Members are sorted by login; a user in a
+/// group twice is one member.
+fn members(ctx: &mut Ctx, records: &[Record], teams: &mut BTreeMap<String, Entity>) {
+    let mut found: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
+    for record in records {
+        let group = record.named("group");
+        let shown = match ctx.mapping.groups.get(group.value.trim()) {
+            Some(name) if group.display.trim().is_empty() => name.clone(),
+            _ => group.text().to_owned(),
+        };
+        let team = normalise_name(&shown).filter(|t| teams.contains_key(t));
+        let Some(team) = team else {
+            let message = format!(
+                "group `{shown}` is not among the imported teams: its members are not imported (export it with --groups)"
+            );
+            ctx.find_once(format!("member-group:{shown}"), Code::ImportUnresolved, message, record, "group");
+            continue;
+        };
+        let user = record.named("user");
+        let name = user.display.trim();
+        let login = match record.named("user.user_name").text() {
+            "" => {
+                let message = "a member without `user.user_name` (add it to the export's fields): the login is made from the user's name".to_owned();
+                ctx.find_once("member-login".into(), Code::ImportUnmapped, message, record, "user");
+                normalise_name(name).or_else(|| normalise_name(user.value.trim()))
+            }
+            login => Some(login.to_owned()),
+        };
+        let Some(login) = login else {
+            ctx.find(
+                Code::ImportUnmapped,
+                "a membership without a user: not imported".into(),
+                record,
+                Some("user"),
+            );
+            continue;
+        };
+        let mut member = serde_json::Map::new();
+        member.insert("login".into(), login.as_str().into());
+        if !name.is_empty() {
+            member.insert("name".into(), name.into());
+        }
+        let email = record.named("user.email").text();
+        if !email.is_empty() {
+            member.insert("email".into(), email.into());
+        }
+        found.entry(team).or_default().entry(login).or_insert(Value::Object(member));
+    }
+    for (team, members) in found {
+        if let Some(entity) = teams.get_mut(&team) {
+            entity.spec().insert("members".into(), Value::Array(members.into_values().collect()));
+        }
+    }
+}
+
+/// A service or CI from a CMDB record (index `r`); `None` (with a finding) when it has no name.
+fn entity_of_record(
+    ctx: &mut Ctx,
+    record: &Record,
+    r: usize,
+    teams: &mut BTreeMap<String, Entity>,
+) -> Option<Draft> {
+    let sys_id = record.named("sys_id").value.trim();
+    let shown = record.named("name").text();
+    let base = normalise_name(shown).or_else(|| normalise_name(sys_id));
     let Some(base) = base else {
         ctx.find(
             Code::ImportUnmapped,
@@ -482,21 +683,11 @@ fn entity_of_record(ctx: &mut Ctx, record: &Record, teams: &mut BTreeMap<String,
         Target::Service(_) => Kind::Service,
         Target::Ci(_) => Kind::Ci,
     };
-    let name = match ctx.previous.get(&sys_id) {
+    let name = match ctx.previous.get(sys_id) {
         Some((k, n)) if *k == kind && !sys_id.is_empty() => n.clone(),
         _ => base,
     };
-    let mut e = Entity::new(kind, &name);
-    e.set_meta("title", Some(&shown));
-    let description = match record.named("short_description").text() {
-        "" => record.named("description").text().to_owned(),
-        d => d.to_owned(),
-    };
-    e.set_meta("description", Some(&description));
-    if !sys_id.is_empty() {
-        e.label(SYS_ID_LABEL, &sys_id);
-    }
-    let team = match owner(ctx, record, teams) {
+    let owner = match owner(ctx, record, teams) {
         Some(t) => t,
         None => {
             ctx.find_once(
@@ -515,51 +706,17 @@ fn entity_of_record(ctx: &mut Ctx, record: &Record, teams: &mut BTreeMap<String,
                 t.set_meta("description", Some("Made by `cairn import servicenow` for records without an owner. Give them real owners."));
                 t.spec().insert("members".into(), json!([]));
                 t.label("servicenow/placeholder", "true");
-                let origin = Origin::new(&Arc::from("(import)"), None, "the placeholder for missing owners".into());
-                Built { entity: t, origin, sys_id: String::new(), display: String::new() }
+                t
             });
             UNOWNED.to_owned()
         }
     };
     let status = status(ctx, record);
-    match target {
-        Target::Service(service_type) => {
-            let tier = tier(ctx, record);
-            let spec = e.spec();
-            spec.insert("owner".into(), Value::String(format!("team:{team}")));
-            spec.insert("tier".into(), json!(tier));
-            spec.insert("type".into(), service_type.into());
-            let lifecycle = match status.as_deref() {
-                Some("planned") => "planned",
-                Some("retired") => "retired",
-                _ => "live",
-            };
-            spec.insert("lifecycle".into(), lifecycle.into());
-        }
-        Target::Ci(class) => {
-            let environment = environment(ctx, record);
-            let spec = e.spec();
-            spec.insert("class".into(), class.into());
-            spec.insert("owner".into(), Value::String(format!("team:{team}")));
-            if let Some(env) = environment {
-                spec.insert("environment".into(), env.into());
-            }
-            spec.insert("status".into(), status.unwrap_or_else(|| "operational".into()).into());
-            let mut attributes = serde_json::Map::new();
-            for name in ATTRIBUTES {
-                let text = record.named(name).text();
-                if !text.is_empty() {
-                    attributes.insert((*name).to_owned(), Value::String(plain_number(text)));
-                }
-            }
-            if !attributes.is_empty() {
-                spec.insert("attributes".into(), Value::Object(attributes));
-            }
-        }
-    }
-    let origin = Origin::new(&record.file, None, format!("record `{shown}` in {}", record.file));
-    let display = shown.clone();
-    Some(Built { entity: e, origin, sys_id, display })
+    let (tier, environment) = match target {
+        Target::Service(_) => (tier(ctx, record), None),
+        Target::Ci(_) => (ctx.mapping.default_tier, environment(ctx, record)),
+    };
+    Some(Draft { kind, name, record: r, owner, target, status, environment, tier })
 }
 
 /// `16,384` as a list view shows it → `16384`, as the Table API gives it.
@@ -660,18 +817,19 @@ fn tier(ctx: &mut Ctx, record: &Record) -> u8 {
 
 /// Records whose names normalise alike: the first (by sys_id, else by order) keeps the name,
 /// the others get `-2`, `-3`… (a warning says so). Names an earlier import gave are kept.
-fn name_uniquely(ctx: &mut Ctx, built: &mut [(Built, usize)], records: &[Record]) {
+fn name_uniquely(ctx: &mut Ctx, drafts: &mut [Draft], records: &[Record]) {
     let mut groups: BTreeMap<(Kind, String), Vec<usize>> = BTreeMap::new();
-    for (i, (b, _)) in built.iter().enumerate() {
-        groups.entry((b.entity.kind, b.entity.name.clone())).or_default().push(i);
+    for (i, d) in drafts.iter().enumerate() {
+        groups.entry((d.kind, d.name.clone())).or_default().push(i);
     }
     let taken: std::collections::HashSet<(Kind, String)> = groups.keys().cloned().collect();
+    let sys_id = |d: &Draft| records[d.record].named("sys_id").value.trim().to_owned();
     for ((kind, name), mut members) in groups {
         if members.len() < 2 {
             continue;
         }
         members.sort_by(|a, b| {
-            let (sa, sb) = (&built[*a].0.sys_id, &built[*b].0.sys_id);
+            let (sa, sb) = (&sys_id(&drafts[*a]), &sys_id(&drafts[*b]));
             let kept = |s: &String| ctx.previous.get(s).is_some_and(|(k, n)| *k == kind && *n == name);
             kept(sb).cmp(&kept(sa)).then(sa.is_empty().cmp(&sb.is_empty())).then(sa.cmp(sb)).then(a.cmp(b))
         });
@@ -684,16 +842,14 @@ fn name_uniquely(ctx: &mut Ctx, built: &mut [(Built, usize)], records: &[Record]
                     break candidate;
                 }
             };
-            let first = &built[members[0]].0;
             let message = format!(
                 "{} and {} both have the name `{name}`: the second is imported as `{new}`",
-                first.origin.describe, built[i].0.origin.describe
+                draft_origin(&drafts[members[0]], records).describe,
+                draft_origin(&drafts[i], records).describe
             );
-            let at = ctx.find(Code::ImportNameCollision, message, &records[built[i].1], Some("name"));
+            let at = ctx.find(Code::ImportNameCollision, message, &records[drafts[i].record], Some("name"));
             ctx.pending[at].diagnostic.severity = Severity::Warning;
-            let b = &mut built[i].0;
-            b.entity.name = new.clone();
-            b.entity.metadata().insert("name".into(), Value::String(new));
+            drafts[i].name = new;
         }
     }
 }

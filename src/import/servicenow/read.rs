@@ -6,13 +6,16 @@
 //! string, `{link, value}` or `{display_value, value}`; any other field may be a string, a
 //! number, a boolean or `{display_value, value}`. CSV list exports give display values.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
-/// The fields the import reads, by position in [`Record::fields`].
-pub const FIELDS: &[&str] = &[
+use super::ATTRIBUTES;
+
+/// The fields the import reads besides the CI attributes it copies.
+const READ: &[&str] = &[
     "sys_id",
     "name",
     "sys_class_name",
@@ -33,19 +36,33 @@ pub const FIELDS: &[&str] = &[
     "email",
     "description",
     "manager",
-    "ip_address",
-    "fqdn",
-    "dns_domain",
-    "os",
-    "os_version",
-    "version",
-    "serial_number",
-    "cpu_count",
-    "ram",
-    "disk_space",
-    "port",
-    "mac_address",
+    "group",
+    "user",
+    "user.user_name",
+    "user.email",
 ];
+
+/// The fields the import reads, by position in [`Record::fields`]: [`READ`], then the
+/// attributes ([`super::ATTRIBUTES`]), so the two lists cannot drift apart.
+pub const FIELDS: &[&str] = &concat::<{ READ.len() + ATTRIBUTES.len() }>(READ, ATTRIBUTES);
+
+// A record keeps its field indices in a `u8`.
+const _: () = assert!(FIELDS.len() <= u8::MAX as usize);
+
+const fn concat<const N: usize>(a: &[&'static str], b: &[&'static str]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < b.len() {
+        out[i + j] = b[j];
+        j += 1;
+    }
+    out
+}
 
 /// Index of a field in [`FIELDS`].
 pub fn field(name: &str) -> usize {
@@ -53,14 +70,15 @@ pub fn field(name: &str) -> usize {
 }
 
 /// One value: what ServiceNow stores (`value`: a code, a sys_id) and what it shows
-/// (`display`: a label, a name). Either may be empty.
+/// (`display`: a label, a name). Either may be empty. Borrowed from the export's text when it
+/// holds no escapes (most values), so reading an export copies little of it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Field {
-    pub value: String,
-    pub display: String,
+pub struct Field<'a> {
+    pub value: Cow<'a, str>,
+    pub display: Cow<'a, str>,
 }
 
-impl Field {
+impl Field<'_> {
     pub fn is_empty(&self) -> bool {
         self.value.trim().is_empty() && self.display.trim().is_empty()
     }
@@ -76,32 +94,43 @@ impl Field {
     }
 }
 
-/// Where a record is in its file: a JSON pointer to it, or a CSV line with the byte offset of
-/// the record (columns are found when a finding needs them).
+/// Where a record is in its file: its index in the JSON list (under `result`, `records`, or
+/// at the top), or a CSV line with the byte offset of the record (columns are found when a
+/// finding needs them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum At {
-    Json { pointer: String },
+    Json { list: &'static str, index: u32 },
     Csv { line: u64, offset: u64 },
+}
+
+impl At {
+    /// The JSON pointer of a JSON record (`/result/12`).
+    pub fn pointer(&self) -> Option<String> {
+        match self {
+            At::Json { list, index } => Some(format!("{list}/{index}")),
+            At::Csv { .. } => None,
+        }
+    }
 }
 
 /// One record of an export.
 #[derive(Debug, Clone)]
-pub struct Record {
+pub struct Record<'a> {
     pub file: Arc<str>,
     pub at: At,
     /// The fields the record has, by position in [`FIELDS`] (kept sparse: a relation has
     /// three fields of the thirty read, and there may be hundreds of thousands of them).
-    pub fields: Vec<(u8, Field)>,
+    pub fields: Vec<(u8, Field<'a>)>,
 }
 
-static EMPTY: Field = Field { value: String::new(), display: String::new() };
+static EMPTY: Field<'static> = Field { value: Cow::Borrowed(""), display: Cow::Borrowed("") };
 
-impl Record {
-    pub fn get(&self, index: usize) -> &Field {
+impl<'a> Record<'a> {
+    pub fn get(&self, index: usize) -> &Field<'a> {
         self.fields.iter().find(|(i, _)| usize::from(*i) == index).map_or(&EMPTY, |(_, f)| f)
     }
 
-    pub fn named(&self, name: &str) -> &Field {
+    pub fn named(&self, name: &str) -> &Field<'a> {
         self.get(field(name))
     }
 }
@@ -109,13 +138,14 @@ impl Record {
 /// The records of one export, and for a CSV file the column of each field (by position in
 /// [`FIELDS`]), to locate findings.
 #[derive(Debug, Default)]
-pub struct Export {
-    pub records: Vec<Record>,
+pub struct Export<'a> {
+    pub records: Vec<Record<'a>>,
     pub csv_columns: Option<Vec<Option<usize>>>,
 }
 
-/// Reads one export, JSON or CSV (told apart by the first character).
-pub fn read(file: &Arc<str>, text: &str) -> Result<Export, String> {
+/// Reads one export, JSON or CSV (told apart by the first character). JSON values are
+/// borrowed from `text`; CSV values are copied (the csv reader unquotes them).
+pub fn read<'a>(file: &Arc<str>, text: &'a str) -> Result<Export<'a>, String> {
     match text.trim_start().chars().next() {
         Some('{') | Some('[') => Ok(Export { records: read_json(file, text)?, csv_columns: None }),
         Some(_) => read_csv(file, text),
@@ -123,7 +153,7 @@ pub fn read(file: &Arc<str>, text: &str) -> Result<Export, String> {
     }
 }
 
-fn read_json(file: &Arc<str>, text: &str) -> Result<Vec<Record>, String> {
+fn read_json<'a>(file: &Arc<str>, text: &'a str) -> Result<Vec<Record<'a>>, String> {
     let mut de = serde_json::Deserializer::from_str(text);
     let top = TopVisitor { file: file.clone() };
     let records = de.deserialize_any(top).map_err(|e| format!("not a ServiceNow JSON export: {e}"))?;
@@ -137,7 +167,7 @@ struct TopVisitor {
 }
 
 impl<'de> Visitor<'de> for TopVisitor {
-    type Value = Vec<Record>;
+    type Value = Vec<Record<'de>>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str(r#"{"result": [...]}, {"records": [...]} or an array of records"#)
@@ -149,13 +179,16 @@ impl<'de> Visitor<'de> for TopVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = None;
-        while let Some(key) = map.next_key::<String>()? {
-            if (key == "result" || key == "records") && out.is_none() {
-                let seed = RecordsSeed { file: self.file.clone(), prefix: format!("/{key}") };
-                out = Some(map.next_value_seed(seed)?);
-            } else {
-                map.next_value::<de::IgnoredAny>()?;
-            }
+        while let Some(key) = map.next_key_seed(Text)? {
+            let list = match &*key {
+                "result" if out.is_none() => "/result",
+                "records" if out.is_none() => "/records",
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                    continue;
+                }
+            };
+            out = Some(map.next_value_seed(RecordsSeed { file: self.file.clone(), list })?);
         }
         out.ok_or_else(|| de::Error::custom("no `result` or `records` list"))
     }
@@ -163,56 +196,83 @@ impl<'de> Visitor<'de> for TopVisitor {
 
 struct RecordsSeed {
     file: Arc<str>,
-    prefix: String,
+    list: &'static str,
 }
 
 impl<'de> de::DeserializeSeed<'de> for RecordsSeed {
-    type Value = Vec<Record>;
+    type Value = Vec<Record<'de>>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
 impl<'de> Visitor<'de> for RecordsSeed {
-    type Value = Vec<Record>;
+    type Value = Vec<Record<'de>>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a list of records")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        records(&self.file, &self.prefix, seq)
+        records(&self.file, self.list, seq)
     }
 }
 
 fn records<'de, A: SeqAccess<'de>>(
     file: &Arc<str>,
-    prefix: &str,
+    list: &'static str,
     mut seq: A,
-) -> Result<Vec<Record>, A::Error> {
-    let mut out = Vec::new();
+) -> Result<Vec<Record<'de>>, A::Error> {
+    let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
     while let Some(fields) = seq.next_element_seed(RecordSeed)? {
-        let pointer = format!("{prefix}/{}", out.len());
-        out.push(Record { file: file.clone(), at: At::Json { pointer }, fields });
+        let index = u32::try_from(out.len()).map_err(|_| de::Error::custom("more than 2^32 records"))?;
+        out.push(Record { file: file.clone(), at: At::Json { list, index }, fields });
     }
     Ok(out)
+}
+
+/// A string borrowed from the text when it has no escapes (serde's own `Cow<str>` always
+/// copies).
+struct Text;
+
+impl<'de> de::DeserializeSeed<'de> for Text {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Text {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
 }
 
 struct RecordSeed;
 
 impl<'de> de::DeserializeSeed<'de> for RecordSeed {
-    type Value = Vec<(u8, Field)>;
+    type Value = Vec<(u8, Field<'de>)>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for RecordSeed {
-    type Value = Vec<(u8, Field)>;
+    type Value = Vec<(u8, Field<'de>)>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a record (an object of fields)")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut fields: Vec<(u8, Field)> = Vec::new();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        let mut fields: Vec<(u8, Field<'de>)> = Vec::new();
+        while let Some(key) = map.next_key_seed(Text)? {
             match FIELDS.iter().position(|f| *f == key) {
                 Some(i) => {
                     let value = map.next_value_seed(FieldSeed)?;
@@ -226,6 +286,7 @@ impl<'de> Visitor<'de> for RecordSeed {
                 }
             }
         }
+        fields.shrink_to_fit();
         Ok(fields)
     }
 }
@@ -233,41 +294,48 @@ impl<'de> Visitor<'de> for RecordSeed {
 struct FieldSeed;
 
 impl<'de> de::DeserializeSeed<'de> for FieldSeed {
-    type Value = Field;
+    type Value = Field<'de>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
+fn stored<'a>(value: Cow<'a, str>) -> Field<'a> {
+    Field { value, display: Cow::Borrowed("") }
+}
+
 impl<'de> Visitor<'de> for FieldSeed {
-    type Value = Field;
+    type Value = Field<'de>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a string, a number, or {value, link} / {display_value, value}")
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Field, E> {
-        Ok(Field { value: v.to_owned(), display: String::new() })
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(stored(Cow::Borrowed(v)))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Field, E> {
-        Ok(Field { value: v, display: String::new() })
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(stored(Cow::Owned(v.to_owned())))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Field, E> {
-        Ok(Field { value: v.to_string(), display: String::new() })
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(stored(Cow::Owned(v)))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Field, E> {
-        Ok(Field { value: v.to_string(), display: String::new() })
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(stored(Cow::Owned(v.to_string())))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Field, E> {
-        Ok(Field { value: v.to_string(), display: String::new() })
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(stored(Cow::Owned(v.to_string())))
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Field, E> {
-        Ok(Field { value: v.to_string(), display: String::new() })
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(stored(Cow::Owned(v.to_string())))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Field, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(stored(Cow::Owned(v.to_string())))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(Field::default())
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut field = Field::default();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(key) = map.next_key_seed(Text)? {
             match &*key {
                 "value" => field.value = map.next_value_seed(FieldSeed)?.value,
                 "display_value" => field.display = map.next_value_seed(FieldSeed)?.value,
@@ -278,7 +346,7 @@ impl<'de> Visitor<'de> for FieldSeed {
         }
         Ok(field)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<de::IgnoredAny>()?.is_some() {}
         Ok(Field::default())
     }
@@ -286,7 +354,7 @@ impl<'de> Visitor<'de> for FieldSeed {
 
 /// A CSV list export: a header of field names (or of labels: `Name`, `Class`…), then one
 /// record a row; every value is what the list shows.
-fn read_csv(file: &Arc<str>, text: &str) -> Result<Export, String> {
+fn read_csv<'a>(file: &Arc<str>, text: &str) -> Result<Export<'a>, String> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| format!("not a CSV export: {e}"))?.clone();
     let columns: Vec<Option<usize>> = headers.iter().map(column_field).collect();
@@ -307,7 +375,8 @@ fn read_csv(file: &Arc<str>, text: &str) -> Result<Export, String> {
             if let (Some(i), false) = (column, value.trim().is_empty()) {
                 // Shown values are all a list export has; a sys_id or a name is both.
                 fields.retain(|(j, _)| usize::from(*j) != *i);
-                fields.push((*i as u8, Field { value: value.to_owned(), display: value.to_owned() }));
+                let value: Cow<'a, str> = Cow::Owned(value.to_owned());
+                fields.push((*i as u8, Field { display: value.clone(), value }));
             }
         }
         out.push(Record {
@@ -352,6 +421,8 @@ fn column_field(header: &str) -> Option<usize> {
         "cpu count" => "cpu_count",
         "disk space (gb)" => "disk_space",
         "mac address" => "mac_address",
+        "user id" | "user.user id" | "user_name" => "user.user_name",
+        "user.email" | "user email" => "user.email",
         _ => return None,
     };
     FIELDS.iter().position(|f| *f == name)
@@ -385,7 +456,7 @@ pub fn csv_position(text: &str, line: u64, offset: u64, index: usize) -> (u32, u
 mod tests {
     use super::*;
 
-    fn one(text: &str) -> Vec<Record> {
+    fn one(text: &str) -> Vec<Record<'_>> {
         read(&Arc::from("x"), text).unwrap().records
     }
 
@@ -403,7 +474,16 @@ mod tests {
         assert_eq!(link[0].get(group).value, "g1");
         assert_eq!(both[0].get(group), &Field { value: "g1".into(), display: "DBA".into() });
         assert_eq!(plain[0].named("cpu_count").value, "4");
-        assert_eq!(both[0].at, At::Json { pointer: "/records/0".into() });
+        assert_eq!(both[0].at.pointer().as_deref(), Some("/records/0"));
+    }
+
+    #[test]
+    fn the_fields_read_include_every_attribute_and_owner_field_once() {
+        for name in super::super::ATTRIBUTES.iter().chain(super::super::tables::OWNER_FIELDS) {
+            assert_eq!(FIELDS.iter().filter(|f| *f == name).count(), 1, "{name}");
+        }
+        let unique: std::collections::BTreeSet<&str> = FIELDS.iter().copied().collect();
+        assert_eq!(unique.len(), FIELDS.len(), "a field listed twice");
     }
 
     #[test]
