@@ -277,7 +277,9 @@ fn check_import(
             }
         }
     }
-    let files = imported.files(ownership, &|_| None);
+    let files: std::collections::BTreeMap<String, String> = (0..imported.entities.len())
+        .map(|i| (imported.path(i), imported.text(i, ownership, &|_| None)))
+        .collect();
     let out = scratch().join("out");
     let _ = std::fs::remove_dir_all(&out);
     for (path, text) in &files {
@@ -346,6 +348,7 @@ pub fn import_servicenow(data: &[u8]) {
         cis: vec![source(&cis_name, cis_text)],
         rels: if rels.is_empty() { Vec::new() } else { vec![source(&rels_name, rels_text)] },
         groups: Vec::new(),
+        members: Vec::new(),
         map: None,
     };
     let run = || {
