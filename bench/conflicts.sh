@@ -22,7 +22,10 @@ REPO=$OUT/conflicts-$N-$C
 REPORT=$ROOT/docs/benchmarks-conflicts.md
 NOW=2026-12-05T00:00:00Z
 
-command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+BENCH=conflicts
+# run_once, summary, need_time
+source "$ROOT/bench/lib.sh"
+need_time
 # BIN_DIR=target/debug measures an existing (debug) build instead of building a release one:
 # for a machine without the disk or time for a release build; say so in the report.
 if [[ -n ${BIN_DIR:-} ]]; then
@@ -61,18 +64,6 @@ if [[ ! -d $REPO/.git ]]; then
 fi
 changes=$(ls "$REPO"/changes/2027 | wc -l)
 files=$(git -C "$REPO" ls-files | wc -l)
-
-run_once() {
-    local name=$1
-    shift
-    /usr/bin/time -f '%e %M %U %S' -o "$OUT/conflicts-time.txt" "$@" >/dev/null 2>"$OUT/conflicts-stderr.txt" || true
-    tail -n 1 "$OUT/conflicts-time.txt" | awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' >>"$OUT/conflicts-$name.runs"
-}
-summary() {
-    local f=$OUT/conflicts-$1.runs
-    printf '%s %s %s\n' "$(cut -d' ' -f1 "$f" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")" \
-        "$(cut -d' ' -f2 "$f" | sort -n | tail -n 1)" "$(cut -d' ' -f3 "$f" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")"
-}
 
 rm -f "$OUT"/conflicts-{validate,conflicts,against}.runs
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)

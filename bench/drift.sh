@@ -20,7 +20,10 @@ OUT=$ROOT/bench-out
 REPO=$OUT/drift-$N-$COMMITS
 REPORT=$ROOT/docs/benchmarks.md
 
-command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+BENCH=drift
+# run_once, summary, need_time
+source "$ROOT/bench/lib.sh"
+need_time
 cargo build --release --quiet --bins
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release
 CAIRN=$BIN/cairn
@@ -63,18 +66,6 @@ fi
 commits=$(g rev-list --count HEAD)
 files=$(g ls-files | wc -l)
 
-run_once() {
-    local name=$1
-    shift
-    /usr/bin/time -f '%e %M %U %S' -o "$OUT/drift-time.txt" "$@" >/dev/null 2>"$OUT/drift-stderr.txt" || true
-    tail -n 1 "$OUT/drift-time.txt" | awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' >>"$OUT/drift-$name.runs"
-}
-summary() {
-    local f=$OUT/drift-$1.runs
-    printf '%s %s %s\n' "$(cut -d' ' -f1 "$f" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")" \
-        "$(cut -d' ' -f2 "$f" | sort -n | tail -n 1)" "$(cut -d' ' -f3 "$f" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")"
-}
-
 rm -f "$OUT/drift-validate.runs" "$OUT/drift-drift.runs"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 for _ in $(seq "$RUNS"); do
@@ -108,9 +99,12 @@ Written by \`bench/drift.sh $N $COMMITS $F\` (run under \`flock /work/bench.lock
 | drift / validate, wall time | ${ratio}× | ≤ 3× |
 | drift / validate, CPU time | ${cpu_ratio}× | |
 
-How drift works: it reads the tree at the revision once (to find the articles), then compares
-each commit's tree with its parent's by object id and parses only the $F or so files it
-changed, before and after; the cross-file rules are not run.
+How drift works: it reads the tree at the revision once (to find the articles), then walks the
+history in batches of commits, a run of consecutive commits per core: each commit's tree is
+compared with its parent's by object id (\`load::treediff\`: identical folders skipped, the
+entries of changed folders merged in one pass, each commit's folders kept for the next), and
+only the $F or so files it changed are parsed, before and after; the entity changes are handed
+to the tracker in commit order. The cross-file rules are not run.
 MD
 )
 python3 - "$REPORT" "$SECTION" <<'PY'

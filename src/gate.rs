@@ -8,9 +8,9 @@
 //! - The **diff** starts at `--base`; with an `--event` and no `--base`, at the merge base of the
 //!   event's `pull_request.base.sha` and the head, so that commits the target branch gained
 //!   after the branch point are not taken for the pull request's (as `--base main...head`).
-//! - The **policy, teams and windows** come from `--policy-rev`; else, with an event, from its
-//!   `pull_request.base.sha` (the target's tip when the event was sent); else from the diff's
-//!   base.
+//! - The **policy, teams, windows and scorecards** come from `--policy-rev`; else, with an event,
+//!   from its `pull_request.base.sha` (the target's tip when the event was sent); else from the
+//!   diff's base.
 //! - The **head** is `--head`, else the event's `pull_request.head.sha`; the **author** is
 //!   `--author`, else the event's `pull_request.user.login`.
 //!
@@ -171,7 +171,8 @@ pub fn judge(
     let comparison = compare_trees(&trees.base, &trees.head)?;
     let base_entities: Vec<&Entity> = comparison.base.iter().map(AsRef::as_ref).collect();
     let head_entities: Vec<&Entity> = comparison.head.iter().map(AsRef::as_ref).collect();
-    // With a policy revision, the policy, teams and windows come from there instead of the base.
+    // With a policy revision, the policy, teams, windows and scorecards come from there instead
+    // of the base.
     let governance: Vec<Entity> = match &trees.policy {
         Some(request) => {
             let (_, typed) = validate::load(request).map_err(|e| e.to_string())?;
@@ -207,9 +208,10 @@ pub fn judge(
     Ok(Judged { verdict, comparison })
 }
 
-/// What the gate reads only from the base (or the policy revision).
+/// What the gate reads only from the base (or the policy revision). Scorecards decide the
+/// `scorecards` rule, so they are governance like the policy.
 fn governs(entity: &Entity) -> bool {
-    matches!(entity.kind(), Kind::Policy | Kind::Team | Kind::Window)
+    matches!(entity.kind(), Kind::Policy | Kind::Team | Kind::Window | Kind::Scorecard)
 }
 
 /// The validation errors of both trees. A head finding is an error when it is one under the

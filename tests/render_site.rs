@@ -129,13 +129,21 @@ fn acme_scorecard_has_its_page_and_levels_show_on_entity_pages() {
             assert!(card.contains(expected), "{ext}: scorecard page lacks {expected}");
         }
         // checkout is gold; storefront is silver and lacks a runbook link for gold.
+        let section = if format == SiteFormat::Html { "<h2>Scorecards</h2>" } else { "## Scorecards" };
         let checkout = text(&pages, &format!("services/checkout.{ext}"));
-        assert!(checkout.contains("Scorecards") && checkout.contains("gold"), "{ext}: {checkout}");
+        assert!(checkout.contains(section) && checkout.contains("gold"), "{ext}: {checkout}");
         let storefront = text(&pages, &format!("services/storefront.{ext}"));
         assert!(storefront.contains("silver") && storefront.contains("no link of type"), "{ext}");
-        // A page no scorecard grades has no scorecard section.
+        // A page no scorecard grades has no scorecard section (the navigation still leads to
+        // the list of scorecards).
         let team = text(&pages, &format!("teams/payments.{ext}"));
-        assert!(!team.contains("Scorecards"), "{ext}");
+        assert!(!team.contains(section), "{ext}");
+        assert!(team.contains(&format!("../scorecards/index.{ext}")), "{ext}");
+        let list = text(&pages, &format!("scorecards/index.{ext}"));
+        assert!(
+            list.contains("production-readiness.") && list.contains("bronze → silver → gold"),
+            "{ext}: {list}"
+        );
     }
 }
 

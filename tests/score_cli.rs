@@ -220,27 +220,41 @@ fn gate_repo(mode: Option<&str>, change: impl Fn(&std::path::Path)) -> (tempfile
 }
 
 fn gate(dir: &std::path::Path, head: &str) -> (i32, Value) {
-    let reviews = json!([{"id": 1, "user": {"login": "alice"}, "state": "APPROVED", "commit_id": head,
-                          "submitted_at": "2026-12-01T10:00:00Z"}]);
+    gate_with(dir, head, &["alice"], &[])
+}
+
+/// The gate from `HEAD~1` to `HEAD` with an approval of the head by each of `approvers`.
+fn gate_with(dir: &std::path::Path, head: &str, approvers: &[&str], extra: &[&str]) -> (i32, Value) {
+    let reviews: Vec<Value> = approvers
+        .iter()
+        .enumerate()
+        .map(|(i, login)| {
+            json!({"id": i + 1, "user": {"login": login}, "state": "APPROVED", "commit_id": head,
+                   "submitted_at": "2026-12-01T10:00:00Z"})
+        })
+        .collect();
     let path = dir.join("reviews.json");
-    std::fs::write(&path, reviews.to_string()).unwrap();
+    std::fs::write(&path, Value::Array(reviews).to_string()).unwrap();
     let path = path.to_string_lossy().into_owned();
-    json(
-        dir,
-        &[
-            "gate",
-            "--base",
-            "HEAD~1",
-            "--head",
-            "HEAD",
-            "--now",
-            "2026-12-01T12:00:00Z",
-            "--reviews",
-            &path,
-            "--author",
-            "bob",
-        ],
-    )
+    let mut args = vec![
+        "gate",
+        "--base",
+        "HEAD~1",
+        "--head",
+        "HEAD",
+        "--now",
+        "2026-12-01T12:00:00Z",
+        "--reviews",
+        &path,
+        "--author",
+        "bob",
+    ];
+    args.extend_from_slice(extra);
+    json(dir, &args)
+}
+
+fn rule(verdict: &Value, name: &str) -> Value {
+    verdict["rules"].as_array().unwrap().iter().find(|r| r["name"] == name).cloned().unwrap_or(Value::Null)
 }
 
 fn scorecard_rule(verdict: &Value) -> Value {
@@ -335,4 +349,109 @@ fn gate_passes_when_no_level_drops_and_holds_to_the_base_scorecard() {
     let head = commit(dir.path(), "head");
     let (_, verdict) = gate(dir.path(), &head);
     assert_eq!(scorecard_rule(&verdict), Value::Null, "{verdict:#}");
+}
+
+// Scorecards decide a gate rule: changing one is changing the policy.
+
+/// The organisation with `team:governance` (gina) as the policy owners; `ops-review` still
+/// needs `team:ops` (alice), so the two approvals can be told apart.
+fn governed_repo(change: impl Fn(&std::path::Path)) -> (tempfile::TempDir, String) {
+    let dir = repo();
+    write_org(dir.path());
+    write(
+        dir.path(),
+        &[
+            ("policy.yaml", &POLICY.replace("owners: [team:ops]", "owners: [team:governance]")),
+            (
+                "governance.yaml",
+                "apiVersion: cairn/v1\nkind: Team\nmetadata: {name: governance}\nspec:\n  members: [{login: gina}]\n",
+            ),
+        ],
+    );
+    commit(dir.path(), "base");
+    change(dir.path());
+    let head = commit(dir.path(), "head");
+    (dir, head)
+}
+
+#[test]
+fn adding_editing_or_deleting_a_scorecard_needs_the_policy_owners() {
+    type Change = fn(&std::path::Path);
+    let changes: [(&str, &str, Change); 3] = [
+        ("adds", "scorecard:docs", |dir| {
+            write(
+                dir,
+                &[(
+                    "scorecards/docs.yaml",
+                    "apiVersion: cairn/v1\nkind: Scorecard\nmetadata: {name: docs}\nspec:\n  appliesTo: {kinds: [Service]}\n  levels:\n    - name: bronze\n      checks: [{name: described, field: {path: metadata.description}}]\n",
+                )],
+            )
+        }),
+        ("edits", "scorecard:readiness", |dir| {
+            // Relaxing a check: one member is enough.
+            let path = dir.join("scorecards/readiness.yaml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains("atLeast: 2"));
+            std::fs::write(&path, text.replace("atLeast: 2", "atLeast: 1")).unwrap();
+        }),
+        ("deletes", "scorecard:readiness", |dir| {
+            std::fs::remove_file(dir.join("scorecards/readiness.yaml")).unwrap();
+        }),
+    ];
+    for (what, card, change) in changes {
+        let (dir, head) = governed_repo(change);
+        // Approved by ops alone: every other rule passes, the policy owners are missing.
+        let (code, verdict) = gate_with(dir.path(), &head, &["alice"], &[]);
+        assert_eq!((code, verdict["verdict"].as_str()), (1, Some("block")), "{what}: {verdict:#}");
+        let owners = rule(&verdict, "policy-owners");
+        assert_eq!(owners["status"], "fail", "{what}: {verdict:#}");
+        assert!(
+            owners["reason"].as_str().unwrap().starts_with(&format!("the diff changes {card}; ")),
+            "{what}: {owners:#}"
+        );
+        assert_eq!(owners["eligible"], json!(["gina"]), "{what}");
+        let failing: Vec<&Value> =
+            verdict["rules"].as_array().unwrap().iter().filter(|r| r["status"] == "fail").collect();
+        assert_eq!(failing.len(), 1, "{what}: only the policy owners are missing: {verdict:#}");
+        // With a policy owner's approval too, it merges.
+        let (code, verdict) = gate_with(dir.path(), &head, &["alice", "gina"], &[]);
+        assert_eq!((code, verdict["verdict"].as_str()), (0, Some("allow")), "{what}: {verdict:#}");
+        assert_eq!(rule(&verdict, "policy-owners")["status"], "pass", "{what}");
+    }
+    // A pull request that touches no scorecard (nor policy, team or window) needs no owner.
+    let (dir, head) = governed_repo(|dir| {
+        let path = dir.join("services/search.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("The search service.", "Finds things.")).unwrap();
+    });
+    let (code, verdict) = gate_with(dir.path(), &head, &["alice"], &[]);
+    assert_eq!(code, 0, "{verdict:#}");
+    assert_eq!(rule(&verdict, "policy-owners")["status"], "skipped", "{verdict:#}");
+}
+
+#[test]
+fn with_a_policy_revision_the_scorecards_come_from_it() {
+    // The branch point has no scorecard; the target branch gains one (with the policy owners'
+    // approval) while the pull request lowers a level it grades.
+    let dir = repo();
+    write_org(dir.path());
+    write(dir.path(), &[("policy.yaml", &format!("{POLICY}  scorecards: {{regression: block}}\n"))]);
+    std::fs::remove_file(dir.path().join("scorecards/readiness.yaml")).unwrap();
+    commit(dir.path(), "base");
+    git(dir.path(), &["checkout", "-q", "-b", "feature"]);
+    drop_ledger_sla(dir.path());
+    let head = commit(dir.path(), "drop the ledger's SLA");
+    git(dir.path(), &["checkout", "-q", "main"]);
+    write(dir.path(), &[("scorecards/readiness.yaml", SCORECARD)]);
+    commit(dir.path(), "readiness scorecard");
+    git(dir.path(), &["checkout", "-q", "feature"]);
+    // From the branch point alone there is no scorecard, so no rule.
+    let (code, verdict) = gate_with(dir.path(), &head, &["alice"], &[]);
+    assert_eq!((code, rule(&verdict, "scorecards")), (0, Value::Null), "{verdict:#}");
+    // Under the target branch's governance, the scorecard holds the pull request.
+    let (code, verdict) = gate_with(dir.path(), &head, &["alice"], &["--policy-rev", "main"]);
+    assert_eq!(code, 1, "{verdict:#}");
+    assert_eq!(rule(&verdict, "scorecards")["reason"], LOWERED, "{verdict:#}");
+    // The pull request itself changes no scorecard: no owner needed.
+    assert_eq!(rule(&verdict, "policy-owners")["status"], "skipped", "{verdict:#}");
 }

@@ -4,7 +4,8 @@
 //! Changes are entity-wise, as `cairn impact` sees them (`crate::impact::diff`): moving an
 //! entity to another file or reformatting it is no change. The history is walked first-parent
 //! from the revision back, newest first ([`crate::load::History`]): each commit's changed files
-//! are found by comparing blob ids and only those are parsed, before and after. An article
+//! are found by comparing tree and blob ids and only those are parsed, before and after, and
+//! diffed, on every core; the tracker takes the changes in commit order. An article
 //! stops collecting at the first commit (going back) that changed the article itself, and the
 //! walk stops once every article has; changes made in that same commit are not drift, since
 //! the article was edited with them. The first commit (or the first holding the tree) adds
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::impact::{self, Change, ChangeKind};
-use crate::load::{CommitInfo, History, LoadError};
+use crate::load::{CommitChanges, CommitInfo, History, LoadError};
 use crate::model::{ArticleState, Config, Entity, EntityRef, Spec};
 use crate::validate;
 
@@ -255,22 +256,26 @@ pub fn find<E: Borrow<Entity>>(
     if tracker.is_done() {
         return Ok(tracker.finish(rev));
     }
-    let mut history = History::open(path, rev, config)?;
-    while !tracker.is_done() {
-        let Some(step) = history.next_commit()? else { break };
+    let history = History::open(path, rev, config)?;
+    // Each commit's entity changes are worked out on the core that read it; the tracker takes
+    // them in commit order.
+    let digest = |step: CommitChanges| {
         let commit = Commit::from(&step.commit);
-        if step.adds_everything {
-            tracker.everything_added(&commit);
-            break;
-        }
-        if step.files.is_empty() {
-            tracker.commit(&commit, &[]);
-            continue;
+        if step.adds_everything || step.files.is_empty() {
+            return (commit, step.adds_everything, Vec::new());
         }
         let before = validate::entities(validate::schema::check_documents(step.before));
         let after = validate::entities(validate::schema::check_documents(step.after));
-        tracker.commit(&commit, &impact::diff(&before, &after));
-    }
+        (commit, false, impact::diff(&before, &after))
+    };
+    history.walk(digest, |(commit, adds_everything, changes)| {
+        if adds_everything {
+            tracker.everything_added(&commit);
+        } else {
+            tracker.commit(&commit, &changes);
+        }
+        !tracker.is_done()
+    })?;
     Ok(tracker.finish(rev))
 }
 

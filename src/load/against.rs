@@ -2,17 +2,18 @@
 //! revisions and ref globs expanded to commits, and the documents a revision holds where it
 //! differs from the tree being checked.
 //!
-//! Only the differing files are read: a tree diff between the two revisions skips every
-//! identical subtree, so comparing with twenty open pull requests costs twenty small diffs, not
+//! Only the differing files are read: comparing the two revisions' trees by id (`treediff`,
+//! shared with `cairn drift`'s history walk) skips every identical subtree, so comparing with twenty open pull requests costs twenty small diffs, not
 //! twenty whole trees. Files that are the same in both hold the same change requests, which
 //! are one change.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use git2::{Delta, DiffOptions, ObjectType, Oid, Repository};
+use git2::{ObjectType, Oid, Repository};
 
 use super::source::{display_prefix, resolve_commit, Filter};
+use super::treediff::{changed_files, Side, TreeCache};
 use super::{parse_file, yaml, Bounds, Contents, LoadError, Loaded, Paths, DEFAULT_MAX_FILE_SIZE};
 use crate::diag::{Code, Diagnostic, Location};
 use crate::model::Config;
@@ -141,30 +142,21 @@ pub fn load_differing(
         ..Loaded::default()
     };
     let Some(rev_tree) = rev_tree else { return Ok(loaded) };
-    let mut options = DiffOptions::new();
-    options.ignore_submodules(true);
-    let diff = repo
-        .diff_tree_to_tree(base_tree.as_ref(), Some(&rev_tree), Some(&mut options))
-        .map_err(|e| LoadError::Git(e.message().to_owned()))?;
     let filter = Filter::new(&config.include, &config.exclude)
         .or_else(|_| Filter::new(&[], &[]))
         .map_err(|(_, _, e)| LoadError::Git(e))?;
+    let mut cache = TreeCache::new(&repo);
+    let changed = changed_files(&mut cache, base_tree.as_ref().map(git2::Tree::id), Some(rev_tree.id()))
+        .map_err(|e| LoadError::Git(e.message().to_owned()))?;
     let mut files: Vec<(String, Oid)> = Vec::new();
-    for delta in diff.deltas() {
-        if !matches!(delta.status(), Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied) {
+    // Added or modified files (a file only the base has is no change request of `rev`'s).
+    for change in changed {
+        let Some(new) = change.new.filter(Side::readable) else { continue };
+        let Ok(relative) = String::from_utf8(change.path) else { continue };
+        if !filter.wants(&relative) {
             continue;
         }
-        let new = delta.new_file();
-        if new.mode() != git2::FileMode::Blob && new.mode() != git2::FileMode::BlobExecutable {
-            continue;
-        }
-        let Some(relative) = new.path().and_then(Path::to_str).map(|p| p.replace('\\', "/")) else {
-            continue;
-        };
-        if relative.split('/').any(|part| part == ".git") || !filter.wants(&relative) {
-            continue;
-        }
-        files.push((relative, new.id()));
+        files.push((relative, new.id));
     }
     files.sort();
     // The base's bounds, for the whole revision as for a tree: another pull request's branch is

@@ -14,6 +14,7 @@ pub mod external;
 mod history;
 mod patch;
 mod source;
+mod treediff;
 pub mod yaml;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

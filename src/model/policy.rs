@@ -13,7 +13,8 @@ use super::refs::{Ref, ToTeam};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PolicySpec {
-    /// Teams that must approve any change to the policy, to windows or to teams.
+    /// Teams that must approve any change to the policy, to windows, to teams, to scorecards or to
+    /// `cairn.yaml`.
     #[serde(default)]
     pub owners: Vec<Ref<ToTeam>>,
     /// Whether every changed service and CI must be a target of a change request in the same

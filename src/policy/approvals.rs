@@ -14,9 +14,11 @@
 //! in. A rule that applies fails when the author is unknown and self-approval is not allowed: it
 //! cannot be ruled out.
 //!
-//! `policy-owners`: a diff that adds, modifies or removes a Policy, Team or Window, or changes
-//! `cairn.yaml`, needs one approval from a member of each `policy.owners` team; with no owners
-//! it fails closed.
+//! `policy-owners`: a diff that adds, modifies or removes a Policy, Team, Window or Scorecard, or
+//! changes `cairn.yaml`, needs one approval from a member of each `policy.owners` team; with no
+//! owners it fails closed. Scorecards are governance like the policy: they decide the gate's
+//! `scorecards` rule, so relaxing or deleting one is relaxing the gate for the pull requests
+//! after it.
 //!
 //! Reviews that count towards nothing are listed with why (see [`super::reviews`]); an approval
 //! that could count but is from no member of a team an applying rule needed is "not a member of
@@ -197,10 +199,10 @@ fn policy_owners(cx: &Context, sifted: &Sifted, author: Option<&str>, tally: &mu
         .changed
         .iter()
         .map(|c| &c.reference)
-        .filter(|r| matches!(r.kind, Kind::Policy | Kind::Team | Kind::Window))
+        .filter(|r| matches!(r.kind, Kind::Policy | Kind::Team | Kind::Window | Kind::Scorecard))
         .collect();
     if governed.is_empty() && !cx.input.config_changed {
-        return RuleResult::skipped(NAME, "no policy, team, window or cairn.yaml changed");
+        return RuleResult::skipped(NAME, "no policy, team, window, scorecard or cairn.yaml changed");
     }
     // `cairn.yaml` says where the policy lives, which files are read and how severe findings
     // are: changing it is changing the rules.

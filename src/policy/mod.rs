@@ -73,9 +73,10 @@
 //!   request) is listed and one of them has a listed type. All requests pre-approved: skipped.
 //!   `team: X` needs `count` approvals from X; `ownersOf: impacted` needs `count` from each team
 //!   that owns, or is among the `approvers` of, a changed or reached service; both: all of it.
-//! - `policy-owners` — a diff that adds, modifies or removes a Policy, Team or Window, or changes
-//!   `cairn.yaml` (where the policy lives, which files are read, severities), needs one
-//!   approval from a member of each `policy.owners` team; no owners: fails closed.
+//! - `policy-owners` — a diff that adds, modifies or removes a Policy, Team, Window or Scorecard
+//!   (scorecards decide the `scorecards` rule), or changes `cairn.yaml` (where the policy lives,
+//!   which files are read, severities), needs one approval from a member of each
+//!   `policy.owners` team; no owners: fails closed.
 //! - `scorecards` — only when the base has a scorecard: entities whose level under a base
 //!   scorecard the diff lowers, with the checks that now fail (`scorecards.regression`: `block`
 //!   fails, `warn` passes and lists them, `off` skips). Informational unless `block`.

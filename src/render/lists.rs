@@ -49,17 +49,28 @@ pub struct PageView {
 }
 
 /// The navigation sections: title, page stem (from the root, without extension), kinds.
-const NAV: [(&str, &str, &[Kind]); 9] = [
+/// "Scorecards" and "Policy" are shown only when the site has one.
+const NAV: [(&str, &str, &[Kind]); 10] = [
     ("Services", "services/index", &[Kind::Service]),
     ("Catalog", "catalog/index", &[Kind::CatalogItem]),
     ("CMDB", "cis/index", &[Kind::ConfigurationItem]),
     ("Teams", "teams/index", &[Kind::Team]),
     ("SLAs", "slas/index", &[Kind::Sla]),
     ("Knowledge", "kb/index", &[Kind::KnowledgeArticle]),
+    ("Scorecards", "scorecards/index", &[Kind::Scorecard]),
     ("Calendar", "calendar", &[Kind::ChangeRequest]),
     ("Windows", "windows/index", &[Kind::Window]),
     ("Policy", "policy", &[Kind::Policy]),
 ];
+
+/// Kinds whose list page (and navigation entry) exists only when the site has one of them:
+/// most repositories have no scorecard, and their sites stay as they were.
+pub const OPTIONAL: [Kind; 1] = [Kind::Scorecard];
+
+/// Whether the list page of `kind` is made, given how many entities of it there are.
+pub fn list_made(kind: Kind, count: usize) -> bool {
+    count > 0 || !OPTIONAL.contains(&kind)
+}
 
 /// Every page that is not an entity's, as stems (the policy page is the policy entity's).
 pub const FIXED: [&str; 9] = [
@@ -76,9 +87,10 @@ pub const FIXED: [&str; 9] = [
 
 pub fn site_view(site: &Site, page: &str) -> SiteView {
     let has_policy = site.of_kind(Kind::Policy).next().is_some();
+    let shown = |kinds: &[Kind]| kinds.iter().all(|&k| list_made(k, site.of_kind(k).take(1).count()));
     let nav = NAV
         .iter()
-        .filter(|(_, stem, _)| *stem != "policy" || has_policy)
+        .filter(|(_, stem, kinds)| (*stem != "policy" || has_policy) && shown(kinds))
         .map(|(title, stem, kinds)| {
             let target = site.fixed(stem);
             let section = target.rsplit_once('/').map(|(dir, _)| format!("{dir}/"));
@@ -324,19 +336,23 @@ pub fn extra_list_pages(count: impl Fn(Kind) -> usize, ext: &str) -> Vec<String>
     let mut out = Vec::new();
     for (kind, stem, _, _) in LISTS {
         let pages = count(kind).div_ceil(ROWS_PER_PAGE);
+        if !list_made(kind, count(kind)) {
+            continue;
+        }
         out.extend((2..=pages).map(|n| format!("{}.{ext}", list_stem(stem, n))));
     }
     out
 }
 
 /// The list pages: kind, page stem, title and the headings of the columns after the first.
-pub const LISTS: [(Kind, &str, &str, &[&str]); 6] = [
+pub const LISTS: [(Kind, &str, &str, &[&str]); 7] = [
     (Kind::Service, "services/index", "Services", &["Owner", "Type", "Lifecycle"]),
     (Kind::ConfigurationItem, "cis/index", "Configuration items", &["Owner", "Environment", "Status"]),
     (Kind::Team, "teams/index", "Teams", &["Parent", "Members"]),
     (Kind::Sla, "slas/index", "Service level agreements", &["Service", "Type", "Provider"]),
     (Kind::KnowledgeArticle, "kb/index", "Knowledge base", &["Owner", "State", "Review"]),
     (Kind::Window, "windows/index", "Maintenance windows and freezes", &["Schedule", "Status"]),
+    (Kind::Scorecard, "scorecards/index", "Scorecards", &["Grades", "Levels", "Graded"]),
 ];
 
 /// One of the [`LISTS`]: its pages (one, or one per [`ROWS_PER_PAGE`] rows) and their lists.
@@ -467,6 +483,19 @@ fn row(site: &Site, page: &str, e: &Entity) -> ((u8, String), Vec<Cell>) {
             };
             let order = u8::from(w.window_type == crate::model::WindowType::Freeze);
             ((order, heading.to_owned()), vec![Cell::text(calendar::schedule_text(w)), Cell::text(status)])
+        }
+        Spec::Scorecard(card) => {
+            let levels: Vec<&str> = card.levels.iter().map(|l| l.name.as_str()).collect();
+            let graded =
+                site.scores.iter().find(|r| std::ptr::eq(r.scorecard, e)).map_or(0, |r| r.entities.len());
+            (
+                (0, String::new()),
+                vec![
+                    Cell::text(super::scores::applies_to(card)),
+                    Cell::text(levels.join(" → ")),
+                    Cell::text(graded.to_string()),
+                ],
+            )
         }
         _ => ((0, String::new()), Vec::new()),
     }

@@ -220,7 +220,12 @@ enum Job<'a> {
 /// The work of a site, the largest pages first so that no core waits for one at the end.
 fn jobs<'a>(site: &Site<'a>, options: &RenderOptions) -> Vec<Job<'a>> {
     let mut out = vec![Job::Home, Job::Catalog, Job::Calendar];
-    let mut lists: Vec<usize> = (0..lists::LISTS.len()).collect();
+    let mut lists: Vec<usize> = (0..lists::LISTS.len())
+        .filter(|&i| {
+            let kind = lists::LISTS[i].0;
+            lists::list_made(kind, site.of_kind(kind).take(1).count())
+        })
+        .collect();
     lists.sort_by_key(|&i| std::cmp::Reverse(site.of_kind(lists::LISTS[i].0).count()));
     out.extend(lists.into_iter().map(Job::List));
     if options.format == SiteFormat::Html {

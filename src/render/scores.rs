@@ -161,7 +161,8 @@ pub fn scorecard(site: &Site, from: &str, entity: &Entity, spec: &ScorecardSpec)
     }
 }
 
-fn applies_to(spec: &ScorecardSpec) -> String {
+/// What a scorecard grades, in words ("Services of tier 1 or 2, live").
+pub(super) fn applies_to(spec: &ScorecardSpec) -> String {
     let scope = &spec.applies_to;
     let kinds: Vec<&str> = if scope.kinds.is_empty() {
         vec![super::context::kind_plural(crate::model::Kind::Service)]

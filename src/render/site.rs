@@ -203,6 +203,11 @@ impl<'a> Site<'a> {
         let mut pages: BTreeSet<String> = page_paths.iter().cloned().collect();
         pages.extend(super::fixed_pages(ext));
         let count = |kind: Kind| entities.iter().filter(|e| e.kind() == kind).count();
+        for (kind, stem, _, _) in super::lists::LISTS {
+            if super::lists::OPTIONAL.contains(&kind) && super::lists::list_made(kind, count(kind)) {
+                pages.insert(format!("{stem}.{}", ext.0));
+            }
+        }
         pages.extend(super::lists::extra_list_pages(count, ext.0));
         let now = super::calendar::start_of(today);
         let mut next = BTreeMap::new();

@@ -637,3 +637,58 @@ fn a_drifting_article_carries_a_banner() {
 fn page_text(site: &BTreeMap<String, String>, ext: &str) -> String {
     site.get(&format!("kb/search-runbook.{ext}")).cloned().unwrap_or_default()
 }
+
+#[test]
+fn scorecards_are_in_the_navigation_and_listed_when_the_site_has_one() {
+    // Without a scorecard, no entry and no empty list: such sites are as they were.
+    let plain = site(&org(), SiteFormat::Html);
+    assert!(!plain.contains_key("scorecards/index.html"));
+    assert!(!plain.values().any(|p| p.contains("scorecards/index")));
+    let mut entities = org();
+    entities.push(entity(
+        "Scorecard",
+        json!({"name": "readiness", "title": "Readiness", "description": "Ready for production."}),
+        json!({"appliesTo": {"kinds": ["Service"], "tiers": [1, 2]},
+               "levels": [{"name": "bronze", "checks": [{"name": "described", "field": {"path": "metadata.description"}}]},
+                          {"name": "silver", "checks": [{"name": "runbook", "link": {"type": "runbook"}}]}]}),
+        "scorecards/readiness.yaml",
+    ));
+    let entities = sorted(entities);
+    for (format, ext) in [(SiteFormat::Html, "html"), (SiteFormat::Markdown, "md")] {
+        let site = site(&entities, format);
+        let list = page(&site, &format!("scorecards/index.{ext}"));
+        // The scorecard, what it grades, its levels and how many entities it grades.
+        for expected in ["Readiness", "Services of tier 1 or 2", "bronze → silver"] {
+            assert!(list.contains(expected), "{ext}: the list lacks {expected}: {list}");
+        }
+        // Every page links to the list, from wherever it is.
+        let home = page(&site, &format!("index.{ext}"));
+        let service = page(&site, &format!("services/checkout.{ext}"));
+        let (top, nested) = match format {
+            SiteFormat::Html => (
+                r#"<a href="scorecards/index.html">Scorecards</a>"#,
+                r#"<a href="../scorecards/index.html">Scorecards</a>"#,
+            ),
+            SiteFormat::Markdown => {
+                ("[Scorecards](scorecards/index.md)", "[Scorecards](../scorecards/index.md)")
+            }
+        };
+        assert!(home.contains(top), "{ext}: {home}");
+        assert!(service.contains(nested), "{ext}: {service}");
+        // The home page counts them with the other kinds.
+        let count = match format {
+            SiteFormat::Html => r#"<a href="scorecards/index.html"><strong>1</strong> Scorecards</a>"#,
+            SiteFormat::Markdown => "[1 Scorecards](scorecards/index.md)",
+        };
+        assert!(home.contains(count), "{ext}: {home}");
+        if format == SiteFormat::Html {
+            // HTML lists show each entity's description.
+            assert!(list.contains("Ready for production."), "{list}");
+            // The entry is current on the list and on the scorecard's own page.
+            let current = r#"<a href="index.html" aria-current="page">Scorecards</a>"#;
+            assert!(list.contains(current), "{list}");
+            assert!(page(&site, "scorecards/readiness.html").contains(current));
+            insta::assert_snapshot!("scorecards_list_html", list);
+        }
+    }
+}
