@@ -32,6 +32,28 @@ fn renders_the_example_in_both_formats() {
 }
 
 #[test]
+fn conflicts_and_next_windows_are_measured_from_today_not_the_clock() {
+    // `CAIRN_TODAY` (2026-11-22, set by `cairn()`) and `--today` fix the day; the conflict of
+    // chg-2026-0138 (5 December) is on the calendar before its window and gone after it.
+    let render = |today: Option<&str>| {
+        let out = tempfile::tempdir().unwrap();
+        let mut args = vec!["render", "examples/acme", "--out", out.path().to_str().unwrap()];
+        args.extend(today.map(|t| ["--today", t]).into_iter().flatten());
+        let output = cairn(&root(), &args);
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        let read = |page: &str| std::fs::read_to_string(out.path().join(page)).unwrap();
+        (read("calendar.html"), read("changes/chg-2026-0135.html"))
+    };
+    let (calendar, change) = render(None);
+    assert!(calendar.contains("changes/chg-2026-0138.html#conflict-1"), "{calendar}");
+    assert!(change.contains("from 2026-11-22 00:00 +00:00"), "{change}");
+    assert_eq!(render(Some("2026-11-22")), (calendar, change), "the same day gives the same site");
+    let (calendar, change) = render(Some("2026-12-06"));
+    assert!(!calendar.contains("#conflict-"), "{calendar}");
+    assert!(change.contains("from 2026-12-06 00:00 +00:00"), "{change}");
+}
+
+#[test]
 fn templates_can_be_overridden_and_a_broken_one_cannot_run() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), SMALL_ORG);

@@ -116,6 +116,55 @@ fn acme_pages_show_what_the_issue_asks_for() {
 }
 
 #[test]
+fn acme_calendar_marks_its_one_conflict_and_the_change_pages_show_conflicts_and_next_windows() {
+    // As of 2026-11-22, acme has one conflict: chg-2026-0138 patches hv-fra1-03 on a Saturday,
+    // and hv-fra1-03 reaches service:backup (through the pool), whose maintenance is on Sundays.
+    let pages = site(&acme(), SiteFormat::Html);
+    let calendar = text(&pages, "calendar.html");
+    for expected in [
+        "1 conflict among the active changes",
+        r#"<tr class="ev-change status-upcoming has-conflict"><td>2026-12-05 02:00 +01:00</td>"#,
+        r#"<a href="changes/chg-2026-0138.html#conflict-1"><span class="badge conflict">conflict</span> outside maintenance window on ci:hv-fra1-03: service:backup</a>"#,
+    ] {
+        assert!(calendar.contains(expected), "calendar lacks {expected}");
+    }
+    assert_eq!(calendar.matches("has-conflict").count(), 1, "only chg-2026-0138 conflicts");
+
+    let change = text(&pages, "changes/chg-2026-0138.html");
+    for expected in [
+        r#"<li id="conflict-1"><span class="badge conflict b-outside-maintenance-window">outside-maintenance-window</span>"#,
+        r#"<dt>Maintenance windows</dt><dd><ul class="inline"><li><a href="../windows/db-sunday-maintenance.html">"#,
+        "<dt>Overlap</dt><dd>2026-12-05 02:00 +01:00 → 2026-12-05 04:00 +01:00</dd>",
+        r#"<dt>Path</dt><dd><a href="../cis/hv-fra1-03.html">Hypervisor fra1-03</a> → <a href="../cis/hv-pool-fra1.html">FRA1 hypervisor pool</a> → <a href="../services/compute-virtualization.html">"#,
+        r#"→ <a href="../services/backup.html">"#,
+        // Backup wants Sundays, checkout (also reached) Saturdays or weekday evenings: nothing
+        // fits, and the page says why, as `cairn schedule` does.
+        r#"<section id="next-windows"><h2>Next possible windows</h2>"#,
+        "<p>No window fits.</p>",
+        "candidate starts were outside the maintenance windows of service:backup (window:db-sunday-maintenance)",
+    ] {
+        assert!(change.contains(expected), "chg-2026-0138 lacks {expected}");
+    }
+
+    // A change with no conflict says so, and lists its next windows (the Sunday database
+    // maintenance, 03:00-06:00 CET; 29 November is in the peak freeze).
+    let free = text(&pages, "changes/chg-2026-0133.html");
+    for expected in [
+        "No conflicts with other changes, freezes or maintenance windows.",
+        "Up to 3 windows of 2h30m from 2026-11-22 00:00 +00:00 within 90 days",
+        "<tr><td>2026-11-22 03:00 +01:00</td><td>2026-11-22 05:30 +01:00</td>",
+        "<tr><td>2026-12-06 03:00 +01:00</td><td>2026-12-06 05:30 +01:00</td>",
+        "<tr><td>2026-12-13 03:00 +01:00</td><td>2026-12-13 05:30 +01:00</td>",
+    ] {
+        assert!(free.contains(expected), "chg-2026-0133 lacks {expected}");
+    }
+    assert!(!free.contains("#conflict-"), "chg-2026-0133 has no conflict");
+    // A closed change is not checked.
+    let closed = text(&pages, "changes/chg-2026-0118.html");
+    assert!(!closed.contains(r#"id="conflicts""#) && !closed.contains(r#"id="next-windows""#));
+}
+
+#[test]
 fn acme_scorecard_has_its_page_and_levels_show_on_entity_pages() {
     for format in [SiteFormat::Html, SiteFormat::Markdown] {
         let pages = site(&acme(), format);

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset, TimeDelta};
 
 use super::{ColorChoice, OutputFormat};
-use crate::conflicts::{self, schedule, Against, Candidate, Input};
+use crate::conflicts::{self, schedule, Against, Input};
 use crate::diag::Severity;
 use crate::load::{Loaded, Request};
 use crate::model::{Duration, Entity, EntityRef, Kind};
@@ -106,11 +106,7 @@ fn now(flag: Option<DateTime<FixedOffset>>) -> DateTime<FixedOffset> {
 pub fn run_conflicts(args: &ConflictsArgs) -> Result<i32, String> {
     let read = Read::load(&args.tree)?;
     let refs: Vec<&Entity> = read.entities.iter().collect();
-    let subjects: Vec<Candidate> = refs
-        .iter()
-        .filter(|e| e.kind() == Kind::ChangeRequest)
-        .map(|&entity| Candidate { entity, rev: None })
-        .collect();
+    let subjects = conflicts::tree_candidates(&refs);
     let others = conflicts::candidates(&refs, &read.against);
     let findings = conflicts::find(&Input {
         entities: &refs,
@@ -203,16 +199,9 @@ pub fn run_schedule(args: &ScheduleArgs) -> Result<i32, String> {
     let Some(change) = refs.iter().copied().find(|e| e.reference() == wanted) else {
         return Err(format!("no change request `{}` in the tree", wanted.name));
     };
-    let mut others: Vec<Candidate> = refs
-        .iter()
-        .filter(|e| e.kind() == Kind::ChangeRequest)
-        .map(|&entity| Candidate { entity, rev: None })
-        .collect();
+    let mut others = conflicts::tree_candidates(&refs);
     others.extend(conflicts::candidates(&refs, &read.against));
     let now = now(args.tree.now);
-    others.retain(|c| {
-        conflicts::change_spec(c.entity).and_then(conflicts::active_window).is_some_and(|w| w.end > now)
-    });
     let plan = schedule::propose(&schedule::Request {
         entities: &refs,
         change,

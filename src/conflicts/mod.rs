@@ -44,6 +44,7 @@
 
 mod diagnostics;
 mod gather;
+pub mod overview;
 mod reach;
 pub mod schedule;
 
@@ -59,6 +60,7 @@ use crate::time::{Occurrence, Schedule};
 
 pub use diagnostics::{describe, diagnostics};
 pub use gather::{candidates, load_against, Against};
+pub use overview::{overview, Overview};
 pub use reach::Reach;
 
 /// The kind of a conflict, as SPEC §9 names it.
@@ -209,6 +211,42 @@ pub fn change_spec(entity: &Entity) -> Option<&ChangeSpec> {
     match &entity.spec {
         Spec::ChangeRequest(spec) => Some(spec),
         _ => None,
+    }
+}
+
+/// Every change request of a tree, as the tree's candidates (`rev: None`), in the order given:
+/// the subjects of `cairn conflicts`, and what may block a change in `cairn schedule`.
+pub fn tree_candidates<'a>(entities: &[&'a Entity]) -> Vec<Candidate<'a>> {
+    entities
+        .iter()
+        .filter(|e| e.kind() == Kind::ChangeRequest)
+        .map(|&entity| Candidate { entity, rev: None })
+        .collect()
+}
+
+impl<'a> Conflict<'a> {
+    /// The same conflict between two changes as the other change sees it: its target first,
+    /// the path reversed, a parent conflict a child one (and back), the overlap in the offset
+    /// of its own window. `None` for a conflict with a window (it has one side).
+    pub fn from_other_side(&self) -> Option<Conflict<'a>> {
+        let With::Change(other) = &self.with else { return None };
+        let kind = match self.kind {
+            ConflictType::ParentAlreadyScheduled => ConflictType::ChildAlreadyScheduled,
+            ConflictType::ChildAlreadyScheduled => ConflictType::ParentAlreadyScheduled,
+            kind => kind,
+        };
+        let offset = change_spec(other.entity)
+            .and_then(|s| s.window)
+            .map_or_else(|| self.overlap.0.timezone(), |w| w.start.timezone());
+        let mut path = self.path.clone();
+        path.reverse();
+        Some(Conflict {
+            change: other.clone(),
+            kind,
+            with: With::Change(self.change.clone()),
+            overlap: (self.overlap.0.with_timezone(&offset), self.overlap.1.with_timezone(&offset)),
+            path,
+        })
     }
 }
 

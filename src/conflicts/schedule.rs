@@ -34,7 +34,8 @@ pub struct Request<'a> {
     pub entities: &'a [&'a Entity],
     /// The change to place (its targets, type and the length of its window).
     pub change: &'a Entity,
-    /// Every other change that may block (the tree's and other revisions').
+    /// Every other change that may block (the tree's and other revisions'); those not active
+    /// at `now` (closed, cancelled, without a window, or over) are passed over.
     pub others: &'a [Candidate<'a>],
     pub now: DateTime<FixedOffset>,
     pub within: TimeDelta,
@@ -91,6 +92,14 @@ struct Block {
 
 /// Proposes the next windows for a change (see the module documentation).
 pub fn propose(request: &Request) -> Result<Plan, PlanError> {
+    let graph = Graph::new(request.entities);
+    let reach = Reach::new(&graph, request.entities);
+    propose_in(&graph, &reach, request)
+}
+
+/// [`propose`] over the graph of `request.entities` and its freezes and maintenance windows,
+/// built once for many changes.
+pub fn propose_in(graph: &Graph, reach: &Reach, request: &Request) -> Result<Plan, PlanError> {
     let reference = request.change.reference();
     let spec = change_spec(request.change).ok_or_else(|| PlanError::NotAChange(reference.clone()))?;
     let window =
@@ -99,8 +108,6 @@ pub fn propose(request: &Request) -> Result<Plan, PlanError> {
     let offset = request.now.timezone();
     let from = request.now.with_timezone(&Utc);
     let until = from + request.within;
-    let graph = Graph::new(request.entities);
-    let reach = Reach::new(&graph, request.entities);
     let emergency = spec.change_type == ChangeType::Emergency;
     let targets: Vec<&EntityRef> = {
         let mut seen = BTreeSet::new();
@@ -155,7 +162,7 @@ pub fn propose(request: &Request) -> Result<Plan, PlanError> {
     let mut near_owned: Vec<EntityRef> = Vec::new();
     for target in &targets {
         if let Some(id) = graph.id(target) {
-            for (path, _) in neighbours(&graph, id, request.depth) {
+            for (path, _) in neighbours(graph, id, request.depth) {
                 if let Some(last) = path.last() {
                     near_owned.push(last.clone());
                 }
@@ -169,7 +176,8 @@ pub fn propose(request: &Request) -> Result<Plan, PlanError> {
         if other.entity.metadata.name == request.change.metadata.name {
             continue;
         }
-        let Some(w) = active_window(other_spec) else { continue };
+        // Over by `now`: it blocks nothing and is not counted among the constraints.
+        let Some(w) = active_window(other_spec).filter(|w| w.end > request.now) else { continue };
         let Some(on) = other_spec.targets.iter().map(|t| &t.target).find(|t| near.contains(t)) else {
             continue;
         };

@@ -24,17 +24,17 @@ fn window(name: &str, spec: Value) -> Entity {
     entity("Window", name, spec)
 }
 
-/// Conflicts of every change of `entities` (no other revisions), depth `depth`, as
-/// `(type, change, target, with)`.
-fn found(entities: &[Entity], depth: usize) -> Vec<(String, String, String, String)> {
+/// What `check` makes of the findings over every change of `entities` (no other revisions,
+/// no `now`), depth `depth`.
+fn with_findings<R>(entities: &[Entity], depth: usize, check: impl FnOnce(&Findings) -> R) -> R {
     let refs: Vec<&Entity> = entities.iter().collect();
-    let subjects: Vec<Candidate> = refs
-        .iter()
-        .filter(|e| e.kind() == Kind::ChangeRequest)
-        .map(|&entity| Candidate { entity, rev: None })
-        .collect();
-    let findings = find(&Input { entities: &refs, subjects: &subjects, others: &[], depth, now: None });
-    findings.conflicts.iter().map(row).collect()
+    let subjects = tree_candidates(&refs);
+    check(&find(&Input { entities: &refs, subjects: &subjects, others: &[], depth, now: None }))
+}
+
+/// Conflicts of every change of `entities`, depth `depth`, as `(type, change, target, with)`.
+fn found(entities: &[Entity], depth: usize) -> Vec<(String, String, String, String)> {
+    with_findings(entities, depth, |f| f.conflicts.iter().map(row).collect())
 }
 
 fn row(c: &Conflict) -> (String, String, String, String) {
@@ -60,6 +60,18 @@ fn chain() -> Vec<Entity> {
     ]
 }
 
+/// [`chain`], with checkout's maintenance window `name`: at 02:00 Berlin time by `cron` (its
+/// day of the week) for `duration`.
+fn chain_with_maintenance(name: &str, cron: &str, duration: &str) -> Vec<Entity> {
+    let mut org = chain();
+    org.push(window(
+        name,
+        json!({"type": "maintenance", "cron": cron, "duration": duration, "timezone": "Europe/Berlin"}),
+    ));
+    org[2] = service("checkout", json!({"dependsOn": ["ci:api"], "maintenanceWindows": [name]}));
+    org
+}
+
 #[test]
 fn same_target_overlapping_is_already_scheduled_once() {
     let mut org = chain();
@@ -69,19 +81,14 @@ fn same_target_overlapping_is_already_scheduled_once() {
         found(&org, 1),
         [r("already-scheduled", "change:chg-1", "ci:pg-main", "change:chg-2 ci:pg-main")]
     );
-    let refs: Vec<&Entity> = org.iter().collect();
-    let subjects: Vec<Candidate> = refs
-        .iter()
-        .filter(|e| e.kind() == Kind::ChangeRequest)
-        .map(|&e| Candidate { entity: e, rev: None })
-        .collect();
-    let f = find(&Input { entities: &refs, subjects: &subjects, others: &[], depth: 1, now: None });
-    let c = &f.conflicts[0];
-    assert_eq!(
-        diagnostics::period_text(&c.overlap.0, &c.overlap.1),
-        "2027-01-16 03:00 +01:00 → 04:00 +01:00"
-    );
-    assert_eq!(f.changes, 2);
+    with_findings(&org, 1, |f| {
+        let c = &f.conflicts[0];
+        assert_eq!(
+            diagnostics::period_text(&c.overlap.0, &c.overlap.1),
+            "2027-01-16 03:00 +01:00 → 04:00 +01:00"
+        );
+        assert_eq!(f.changes, 2);
+    });
 }
 
 #[test]
@@ -188,31 +195,21 @@ fn a_freeze_covering_the_target_or_a_service_it_reaches_is_a_blackout() {
         "2026-12-17T22:00:00+01:00",
         "2026-12-18T00:00:00+01:00",
     ));
-    let refs: Vec<&Entity> = org.iter().collect();
-    let subjects: Vec<Candidate> = refs
-        .iter()
-        .filter(|e| e.kind() == Kind::ChangeRequest)
-        .map(|&e| Candidate { entity: e, rev: None })
-        .collect();
-    let f = find(&Input { entities: &refs, subjects: &subjects, others: &[], depth: 1, now: None });
-    assert_eq!(
-        f.conflicts.iter().map(row).collect::<Vec<_>>(),
-        [r("blackout", "change:chg-1", "ci:pg-main", "window:year-end")]
-    );
-    let path: Vec<String> = f.conflicts[0].path.iter().map(ToString::to_string).collect();
-    assert_eq!(path, ["ci:pg-main", "ci:api", "service:checkout"]);
+    with_findings(&org, 1, |f| {
+        assert_eq!(
+            f.conflicts.iter().map(row).collect::<Vec<_>>(),
+            [r("blackout", "change:chg-1", "ci:pg-main", "window:year-end")]
+        );
+        let path: Vec<String> = f.conflicts[0].path.iter().map(ToString::to_string).collect();
+        assert_eq!(path, ["ci:pg-main", "ci:api", "service:checkout"]);
+    });
 }
 
 #[test]
 fn outside_every_occurrence_of_a_maintenance_window_across_dst() {
-    let mut org = chain();
     // Sundays 02:00 for 4 hours, Berlin time: on 2026-03-29 the clocks jump from 02:00 to 03:00,
     // so that occurrence runs 03:00-07:00 CEST.
-    org.push(window(
-        "sunday",
-        json!({"type": "maintenance", "cron": "0 2 * * SUN", "duration": "4h", "timezone": "Europe/Berlin"}),
-    ));
-    org[2] = service("checkout", json!({"dependsOn": ["ci:api"], "maintenanceWindows": ["sunday"]}));
+    let mut org = chain_with_maintenance("sunday", "0 2 * * SUN", "4h");
     // Inside the DST-day occurrence.
     org.push(change("chg-1", &["ci:pg-main"], "2026-03-29T03:00:00+02:00", "2026-03-29T07:00:00+02:00"));
     // Starts half an hour before that occurrence (01:30 CET is 00:30 UTC; it opens at 01:00 UTC).
@@ -279,16 +276,11 @@ fn t(text: &str) -> DateTime<FixedOffset> {
 
 #[test]
 fn schedule_finds_the_next_free_occurrences() {
-    let mut org = chain();
-    org.push(window(
-        "saturday",
-        json!({"type": "maintenance", "cron": "0 2 * * SAT", "duration": "4h", "timezone": "Europe/Berlin"}),
-    ));
+    let mut org = chain_with_maintenance("saturday", "0 2 * * SAT", "4h");
     org.push(window(
         "year-end",
         json!({"type": "freeze", "start": "2026-12-18T00:00:00+01:00", "end": "2027-01-04T09:00:00+01:00"}),
     ));
-    org[2] = service("checkout", json!({"dependsOn": ["ci:api"], "maintenanceWindows": ["saturday"]}));
     // Takes 02:00-04:00 on the first Saturday after the freeze (2027-01-09).
     let busy = change("chg-1", &["ci:api"], "2027-01-09T02:00:00+01:00", "2027-01-09T04:00:00+01:00");
     let mine = change("chg-2", &["ci:pg-main"], "2026-12-01T10:00:00+01:00", "2026-12-01T13:00:00+01:00");
@@ -316,12 +308,7 @@ fn schedule_finds_the_next_free_occurrences() {
 
 #[test]
 fn schedule_says_why_nothing_fits() {
-    let mut org = chain();
-    org.push(window(
-        "short",
-        json!({"type": "maintenance", "cron": "0 2 * * SAT", "duration": "1h", "timezone": "Europe/Berlin"}),
-    ));
-    org[2] = service("checkout", json!({"dependsOn": ["ci:api"], "maintenanceWindows": ["short"]}));
+    let mut org = chain_with_maintenance("short", "0 2 * * SAT", "1h");
     let mine = change("chg-2", &["ci:pg-main"], "2026-12-01T10:00:00+01:00", "2026-12-01T13:00:00+01:00");
     org.push(mine.clone());
     let refs: Vec<&Entity> = org.iter().collect();
@@ -338,4 +325,63 @@ fn schedule_says_why_nothing_fits() {
     assert!(plan.windows.is_empty());
     let why = plan.why.unwrap_or_default();
     assert!(why.contains("every occurrence of the maintenance windows of service:checkout (window:short) is shorter than the change (3h)"), "{why}");
+}
+
+#[test]
+fn the_overview_lists_a_conflict_on_both_changes_and_plans_only_active_ones() {
+    let mut org = chain_with_maintenance("saturday", "0 2 * * SAT", "4h");
+    // Saturday 16 January 2027: chg-1 on api 02:00-04:00 CET; chg-2 on checkout (which depends
+    // on api) 03:00-05:00 CET, written in UTC.
+    org.push(change("chg-1", &["ci:api"], "2027-01-16T02:00:00+01:00", "2027-01-16T04:00:00+01:00"));
+    org.push(change("chg-2", &["service:checkout"], "2027-01-16T02:00:00Z", "2027-01-16T04:00:00Z"));
+    org.push(change_with(
+        "chg-3",
+        &["ci:api"],
+        "2027-01-16T02:00:00+01:00",
+        "2027-01-16T04:00:00+01:00",
+        json!({"state": "closed", "closure": {"code": "successful"}}),
+    ));
+    // On pg-main (next to api), but over by `now`.
+    org.push(change("chg-4", &["ci:pg-main"], "2027-01-02T02:00:00+01:00", "2027-01-02T04:00:00+01:00"));
+    let refs: Vec<&Entity> = org.iter().collect();
+    let changes = tree_candidates(&refs);
+    let settings = overview::Settings {
+        now: t("2027-01-10T00:00:00+01:00"),
+        depth: 1,
+        count: 2,
+        within: TimeDelta::days(90),
+    };
+    let o = overview(&refs, &changes, &settings);
+    let chg = |name: &str| EntityRef::new(Kind::ChangeRequest, name);
+    assert_eq!(o.findings.conflicts.len(), 1);
+    let first: Vec<_> = o.conflicts_of(&chg("chg-1")).iter().map(row).collect();
+    assert_eq!(
+        first,
+        [r("parent-already-scheduled", "change:chg-1", "ci:api", "change:chg-2 service:checkout")]
+    );
+    // From chg-2's side: a child conflict, the path reversed, the overlap in chg-2's offset.
+    let second = o.conflicts_of(&chg("chg-2"));
+    assert_eq!(
+        second.iter().map(row).collect::<Vec<_>>(),
+        [r("child-already-scheduled", "change:chg-2", "service:checkout", "change:chg-1 ci:api")]
+    );
+    let path: Vec<String> = second[0].path.iter().map(ToString::to_string).collect();
+    assert_eq!(path, ["service:checkout", "ci:api"]);
+    assert_eq!(
+        diagnostics::period_text(&second[0].overlap.0, &second[0].overlap.1),
+        "2027-01-16 02:00 +00:00 → 03:00 +00:00"
+    );
+    assert!(o.conflicts_of(&chg("chg-3")).is_empty() && o.conflicts_of(&chg("chg-4")).is_empty());
+
+    // Plans: only for active changes; chg-1 keeps clear of chg-2 (on 16 January nothing of two
+    // hours is left before 06:00 once chg-2 ends at 05:00), and chg-4, over, blocks nothing.
+    assert!(o.plan_of(&chg("chg-3")).is_none() && o.plan_of(&chg("chg-4")).is_none());
+    let plan = o.plan_of(&chg("chg-1")).unwrap_or_else(|| panic!("no plan for chg-1"));
+    let starts: Vec<String> = plan.windows.iter().map(|w| w.start.to_rfc3339()).collect();
+    assert_eq!(starts, ["2027-01-23T02:00:00+01:00", "2027-01-30T02:00:00+01:00"]);
+    assert!(
+        plan.constraints.contains(&"1 other active change on the targets or next to them".to_owned()),
+        "{:?}",
+        plan.constraints
+    );
 }

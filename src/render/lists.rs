@@ -545,6 +545,8 @@ pub struct Month {
 #[derive(Debug, Serialize)]
 pub struct CalendarView {
     pub horizon_days: i64,
+    /// How many conflicts there are among the active changes (each once per pair).
+    pub conflicts: usize,
     pub in_flight: Vec<ChangeSummary>,
     /// Changes, freezes and maintenance occurrences from today on, by month.
     pub months: Vec<Month>,
@@ -572,6 +574,7 @@ pub fn calendar_view(site: &Site, from: &str) -> CalendarView {
         .collect();
     CalendarView {
         horizon_days: calendar::HORIZON_DAYS,
+        conflicts: site.conflicts.findings.conflicts.len(),
         in_flight: timeline.changes_with(site, from, Status::InFlight),
         months,
         past: timeline.changes_with(site, from, Status::Past),

@@ -7,6 +7,9 @@
 //! templates embedded in the binary (`templates/`), each of which a file of the same name can
 //! replace; `docs/templates.md` documents their contexts.
 //!
+//! Change conflicts and next windows come from [`crate::conflicts::overview`], run once per
+//! render from the start of `today` (the `conflicts` module puts them into template data).
+//!
 //! Output is deterministic: everything is sorted, the only date is `today`, and each page is
 //! made from the shared, read-only `Site` alone, so neither the number of threads nor the
 //! order they finish in changes a byte. The HTML site loads nothing from elsewhere (a
@@ -15,6 +18,7 @@
 
 mod assets;
 mod calendar;
+mod conflicts;
 mod context;
 mod fragments;
 mod health;
@@ -164,9 +168,19 @@ where
     let mut env = templates::environment(options.format, &options.templates)?;
     let bounds = templates::Bounds::for_site(entities.len());
     templates::bound(&mut env, bounds);
+    // Conflicts and next windows, from the start of `today` like everything else in time.
+    let refs: Vec<&Entity> = entities.iter().collect();
+    let changes = crate::conflicts::tree_candidates(&refs);
+    let settings = crate::conflicts::overview::Settings {
+        now: calendar::start_of(options.today).fixed_offset(),
+        depth: 1,
+        count: conflicts::NEXT_WINDOWS,
+        within: chrono::TimeDelta::days(conflicts::WITHIN_DAYS),
+    };
     let mut site = Site::new(entities, options.today, options.format);
     site.ceilings = health::ceilings(entities);
     site.drift.clone_from(&options.drift);
+    site.conflicts = crate::conflicts::overview(&refs, &changes, &settings);
     let jobs = jobs(&site, options);
     let maker = Maker::new(&site, env, options, bounds);
     let first_failure = AtomicUsize::new(usize::MAX);
@@ -357,5 +371,7 @@ impl<'s, 'a> Maker<'s, 'a> {
     }
 }
 
+#[cfg(test)]
+mod conflict_tests;
 #[cfg(test)]
 mod tests;

@@ -173,6 +173,13 @@ pub struct ChangeView {
     pub closure_notes: Option<Value>,
     /// Freezes and maintenance windows that overlap the change's window.
     pub windows: Vec<Overlap>,
+    /// Whether the change is active at the start of `today` (not closed or cancelled, with a
+    /// window that is not over), so conflicts and next windows were looked for.
+    pub active: bool,
+    /// Its conflicts, from its side, as `cairn conflicts` finds them.
+    pub conflicts: Vec<super::conflicts::ConflictView>,
+    /// The next windows it could take (active changes only).
+    pub next_windows: Option<super::conflicts::NextWindows>,
 }
 
 pub fn change(site: &Site, from: &str, entity: &Entity, spec: &ChangeSpec) -> ChangeView {
@@ -193,6 +200,7 @@ pub fn change(site: &Site, from: &str, entity: &Entity, spec: &ChangeSpec) -> Ch
         }
     };
     let related = spec.related.clone().unwrap_or_default();
+    let next_windows = super::conflicts::next_windows(site, from, entity, spec);
     ChangeView {
         summary: change_summary(site, from, entity, spec),
         template: spec.template.clone(),
@@ -211,6 +219,9 @@ pub fn change(site: &Site, from: &str, entity: &Entity, spec: &ChangeSpec) -> Ch
         closure_code: spec.closure.as_ref().map(|c| word(&c.code)),
         closure_notes: spec.closure.as_ref().and_then(|c| site.rich_opt(from, entity, c.notes.as_deref())),
         windows,
+        active: next_windows.is_some(),
+        conflicts: super::conflicts::conflicts(site, from, entity),
+        next_windows,
     }
 }
 
@@ -517,6 +528,8 @@ pub struct Event {
     pub status: Status,
     /// `normal change, scheduled, risk moderate` or the window's reason.
     pub detail: String,
+    /// A change's conflicts, each linking to it on the change's page (empty for windows).
+    pub conflicts: Vec<super::conflicts::ConflictMark>,
 }
 
 /// The upcoming and in-flight entries of the calendar: changes with a window that is not
@@ -535,7 +548,14 @@ pub fn events(site: &Site, from: &str, timeline: &Timeline, horizon_days: i64) -
         }
         out.push((
             o.start,
-            Event { kind: "change", link: site.link_entity(from, e), when: (&o).into(), status, detail },
+            Event {
+                kind: "change",
+                link: site.link_entity(from, e),
+                when: (&o).into(),
+                status,
+                detail,
+                conflicts: super::conflicts::marks(site, from, e),
+            },
         ));
     }
     for (e, w) in &timeline.windows {
@@ -546,7 +566,14 @@ pub fn events(site: &Site, from: &str, timeline: &Timeline, horizon_days: i64) -
             let detail = w.reason.clone().unwrap_or_default();
             out.push((
                 o.start,
-                Event { kind, link: site.link_entity(from, e), when: (&o).into(), status, detail },
+                Event {
+                    kind,
+                    link: site.link_entity(from, e),
+                    when: (&o).into(),
+                    status,
+                    detail,
+                    conflicts: Vec::new(),
+                },
             ));
         }
     }

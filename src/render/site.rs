@@ -71,6 +71,8 @@ pub struct Site<'a> {
     pub ceilings: std::collections::HashMap<EntityRef, crate::health::ceiling::Ceiling>,
     /// Knowledge drift, for the articles' banners.
     pub drift: Option<crate::health::drift::Drift>,
+    /// The active changes' conflicts and next windows, measured from `now`.
+    pub conflicts: crate::conflicts::Overview<'a>,
 }
 
 /// What one entity refers to, each target by position.
@@ -250,6 +252,7 @@ impl<'a> Site<'a> {
             scored,
             ceilings: Default::default(),
             drift: None,
+            conflicts: Default::default(),
         }
     }
 

@@ -60,10 +60,13 @@ pub struct ChangeSummary {
     pub start: Option<String>,
     pub end: Option<String>,
     pub targets: Vec<Link>,
+    /// The change's conflicts, each linking to it on the change's page (empty when none).
+    pub conflicts: Vec<super::conflicts::ConflictMark>,
 }
 
 pub fn change_summary(site: &Site, from: &str, entity: &Entity, spec: &ChangeSpec) -> ChangeSummary {
     ChangeSummary {
+        conflicts: super::conflicts::marks(site, from, entity),
         link: site.link_entity(from, entity),
         change_type: word(&spec.change_type),
         state: word(&spec.state),
