@@ -254,6 +254,7 @@ Register-ArgumentCompleter -Native -CommandName 'cairn' -ScriptBlock {
             [CompletionResult]::new('--cis', '--cis', [CompletionResultType]::ParameterName, 'Exports of `cmdb_ci` tables (CIs and services)')
             [CompletionResult]::new('--rels', '--rels', [CompletionResultType]::ParameterName, 'Exports of `cmdb_rel_ci` (relations)')
             [CompletionResult]::new('--groups', '--groups', [CompletionResultType]::ParameterName, 'Exports of `sys_user_group` (teams; names the groups CIs refer to by sys_id)')
+            [CompletionResult]::new('--members', '--members', [CompletionResultType]::ParameterName, 'Exports of `sys_user_grmember` (group memberships: the teams'' members; add `user.user_name` and `user.email` to the exported fields for logins and emails)')
             [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'A YAML file of mappings that replace the defaults (docs/import.md)')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to write one file per entity to (created if missing). A file there that no import wrote is never replaced')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of the findings')

@@ -916,7 +916,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__import__subcmd__servicenow)
-            opts="-q -h --cis --rels --groups --map --out --dry-run --format --deny-warnings --color --quiet --help"
+            opts="-q -h --cis --rels --groups --members --map --out --dry-run --format --deny-warnings --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -931,6 +931,10 @@ _cairn() {
                     return 0
                     ;;
                 --groups)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --members)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

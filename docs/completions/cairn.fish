@@ -206,6 +206,7 @@ complete -c cairn -n "__fish_cairn_using_subcommand import; and __fish_seen_subc
 complete -c cairn -n "__fish_cairn_using_subcommand import; and __fish_seen_subcommand_from servicenow" -l cis -d 'Exports of `cmdb_ci` tables (CIs and services)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand import; and __fish_seen_subcommand_from servicenow" -l rels -d 'Exports of `cmdb_rel_ci` (relations)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand import; and __fish_seen_subcommand_from servicenow" -l groups -d 'Exports of `sys_user_group` (teams; names the groups CIs refer to by sys_id)' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand import; and __fish_seen_subcommand_from servicenow" -l members -d 'Exports of `sys_user_grmember` (group memberships: the teams\' members; add `user.user_name` and `user.email` to the exported fields for logins and emails)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand import; and __fish_seen_subcommand_from servicenow" -l map -d 'A YAML file of mappings that replace the defaults (docs/import.md)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand import; and __fish_seen_subcommand_from servicenow" -l out -d 'Directory to write one file per entity to (created if missing). A file there that no import wrote is never replaced' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand import; and __fish_seen_subcommand_from servicenow" -l format -d 'Format of the findings' -r -f -a "human\t''
