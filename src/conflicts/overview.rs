@@ -85,6 +85,7 @@ pub fn overview<'a>(
         .map(|c| c.entity)
         .filter(|&e| change_spec(e).and_then(active_window).is_some_and(|w| w.end > settings.now))
         .collect();
+    let index = schedule::OthersIndex::new(changes);
     let plans = active
         .par_iter()
         .filter_map(|&change| {
@@ -97,7 +98,7 @@ pub fn overview<'a>(
                 count: settings.count,
                 depth: settings.depth,
             };
-            let plan = schedule::propose_in(&graph, &reach, &request).ok()?;
+            let plan = schedule::propose_indexed(&graph, &reach, &request, Some(&index)).ok()?;
             Some((change.reference(), plan))
         })
         .collect::<Vec<_>>()

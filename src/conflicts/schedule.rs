@@ -100,6 +100,52 @@ pub fn propose(request: &Request) -> Result<Plan, PlanError> {
 /// [`propose`] over the graph of `request.entities` and its freezes and maintenance windows,
 /// built once for many changes.
 pub fn propose_in(graph: &Graph, reach: &Reach, request: &Request) -> Result<Plan, PlanError> {
+    propose_indexed(graph, reach, request, None)
+}
+
+/// The active changes among `others`, by the entities they target: for placing many changes
+/// against the same others ([`propose_indexed`]), so that each looks only at the others on its
+/// targets and next to them instead of at all of them.
+pub struct OthersIndex<'a> {
+    by_target: std::collections::HashMap<&'a EntityRef, Vec<usize>>,
+}
+
+impl<'a> OthersIndex<'a> {
+    pub fn new(others: &'a [Candidate<'a>]) -> OthersIndex<'a> {
+        let mut by_target: std::collections::HashMap<&'a EntityRef, Vec<usize>> = Default::default();
+        for (i, other) in others.iter().enumerate() {
+            let Some(spec) = change_spec(other.entity) else { continue };
+            if active_window(spec).is_none() {
+                continue;
+            }
+            for target in &spec.targets {
+                let list = by_target.entry(&target.target).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        OthersIndex { by_target }
+    }
+
+    /// The indexes into `others` of the active changes on any of `targets`, in order.
+    fn on<'t>(&self, targets: impl Iterator<Item = &'t EntityRef>) -> Vec<usize> {
+        let mut found: Vec<usize> =
+            targets.filter_map(|t| self.by_target.get(t)).flatten().copied().collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
+/// [`propose_in`], looking up the other changes in `index` (built from `request.others`) when
+/// there is one. The plan is the same either way.
+pub fn propose_indexed(
+    graph: &Graph,
+    reach: &Reach,
+    request: &Request,
+    index: Option<&OthersIndex>,
+) -> Result<Plan, PlanError> {
     let reference = request.change.reference();
     let spec = change_spec(request.change).ok_or_else(|| PlanError::NotAChange(reference.clone()))?;
     let window =
@@ -171,7 +217,12 @@ pub fn propose_in(graph: &Graph, reach: &Reach, request: &Request) -> Result<Pla
     }
     near.extend(near_owned.iter());
     let mut blocking_changes = BTreeSet::new();
-    for other in request.others {
+    // The same others in the same order as a scan of them all, only fewer.
+    let nearby: Vec<&Candidate> = match index {
+        Some(index) => index.on(near.iter().copied()).into_iter().map(|i| &request.others[i]).collect(),
+        None => request.others.iter().collect(),
+    };
+    for other in nearby {
         let Some(other_spec) = change_spec(other.entity) else { continue };
         if other.entity.metadata.name == request.change.metadata.name {
             continue;

@@ -385,3 +385,49 @@ fn the_overview_lists_a_conflict_on_both_changes_and_plans_only_active_ones() {
         plan.constraints
     );
 }
+
+#[test]
+fn the_index_of_other_changes_gives_the_same_plans_as_looking_at_them_all() {
+    let mut org = chain_with_maintenance("saturday", "0 2 * * SAT", "4h");
+    let mut changes = Vec::new();
+    for (i, target) in ["ci:api", "ci:pg-main", "service:checkout", "ci:api", "ci:nowhere"].iter().enumerate()
+    {
+        let day = 9 + 7 * (i % 3);
+        changes.push(change(
+            &format!("chg-{i}"),
+            &[target],
+            &format!("2027-01-{day:02}T02:00:00+01:00"),
+            &format!("2027-01-{day:02}T03:00:00+01:00"),
+        ));
+    }
+    changes.push(change_with(
+        "chg-closed",
+        &["ci:api"],
+        "2027-01-16T02:00:00+01:00",
+        "2027-01-16T06:00:00+01:00",
+        json!({"state": "closed", "closure": {"code": "successful"}}),
+    ));
+    org.extend(changes.iter().cloned());
+    let refs: Vec<&Entity> = org.iter().collect();
+    let others: Vec<Candidate> = changes.iter().map(|entity| Candidate { entity, rev: None }).collect();
+    let graph = crate::graph::Graph::new(&refs);
+    let reach = Reach::new(&graph, &refs);
+    let index = schedule::OthersIndex::new(&others);
+    let mut blocked = 0;
+    for mine in &changes {
+        let request = Request {
+            entities: &refs,
+            change: mine,
+            others: &others,
+            now: t("2026-12-12T12:00:00+01:00"),
+            within: TimeDelta::days(90),
+            count: 3,
+            depth: 1,
+        };
+        let all = propose(&request);
+        let indexed = schedule::propose_indexed(&graph, &reach, &request, Some(&index));
+        assert_eq!(format!("{all:?}"), format!("{indexed:?}"), "{}", mine.metadata.name);
+        blocked += usize::from(format!("{all:?}").contains("other active change"));
+    }
+    assert!(blocked >= 2, "no change was blocked by another: the test compares nothing");
+}
