@@ -241,7 +241,10 @@ impl Writer {
                 if path != self.manifest {
                     self.replaced = true;
                 }
-                open_existing(target).map_err(cannot)?
+                // A new file renamed over the old one, not the old one rewritten: a file with
+                // another name (a hard link to `.git/config`, say) keeps its bytes.
+                replace(target, bytes).map_err(cannot)?;
+                return Ok(true);
             }
             Err(e) => return Err(cannot(e)),
         };
@@ -419,16 +422,24 @@ fn read_existing(path: &Path) -> Option<Vec<u8>> {
     crate::load::confined::read_regular(path, MAX_COMPARED).ok().flatten()
 }
 
-/// Opens an existing file to replace its bytes, not through a symbolic link.
-fn open_existing(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW);
+/// Replaces the file at `path` with `bytes`: written to a new hidden file beside it, then
+/// renamed over it, so the old file's other names (hard links) keep their bytes and a reader
+/// never sees half a file. The new file is removed again when anything fails.
+fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!(".cairn-new-{}-{n}", std::process::id());
+    let temporary = path.with_file_name(name);
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)
+        .and_then(|mut file| file.write_all(bytes))
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
     }
-    options.open(path)
+    written
 }
 
 /// Removes the folders that are empty, deepest first (removing one that is not empty fails,
@@ -478,6 +489,24 @@ mod tests {
         forced.write("mine.txt", b"page").unwrap();
         forced.finish().unwrap();
         assert_eq!(read(&root, "mine.txt").as_deref(), Some("page"));
+    }
+
+    #[test]
+    fn replacing_a_file_leaves_its_other_names_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("out");
+        let mut first = Writer::new(&root, M, false);
+        first.write("page.txt", b"first").unwrap();
+        first.finish().unwrap();
+        // Another name for the same file (as `.git/config` could be).
+        std::fs::hard_link(root.join("page.txt"), dir.path().join("other-name")).unwrap();
+        let mut forced = Writer::new(&root, M, true);
+        forced.write("page.txt", b"second").unwrap();
+        forced.finish().unwrap();
+        assert_eq!(read(&root, "page.txt").as_deref(), Some("second"));
+        assert_eq!(read(dir.path(), "other-name").as_deref(), Some("first"));
+        let names: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert!(!names.iter().any(|n| n.to_string_lossy().starts_with(".cairn-new")), "{names:?}");
     }
 
     #[test]
