@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::source::{self, Filter};
 use super::treediff::{self, TreeCache};
-use super::{parse_file, yaml, LoadError, RawDocument, DEFAULT_MAX_FILE_SIZE};
+use super::{parse_file, yaml, LoadError, RawDocument};
 use crate::model::Config;
 
 /// One commit, as people name it.
@@ -77,20 +77,14 @@ impl History {
         let filter = Filter::new(&config.include, &config.exclude)
             .or_else(|_| Filter::new(&[], &[]))
             .map_err(|(_, _, e)| LoadError::Git(e))?;
-        let limits = yaml::Limits {
-            max_depth: config.limits.max_depth.map_or(yaml::Limits::default().max_depth, |d| d as usize),
-            max_alias_nodes: config
-                .limits
-                .max_alias_nodes
-                .map_or(yaml::Limits::default().max_alias_nodes, |n| n as usize),
-            ..yaml::Limits::default()
-        };
+        // The same bounds as reading the tree itself (`load::Bounds`).
+        let bounds = super::Bounds::of(&config.limits);
         let reader = Reader {
             inside,
             prefix: source::display_prefix(path),
             filter,
-            max_size: config.limits.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
-            limits,
+            max_size: bounds.max_size,
+            limits: bounds.yaml,
         };
         Ok(History { repo, reader, start })
     }
